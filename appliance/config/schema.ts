@@ -1,0 +1,59 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { ModbusDeviceSchema } from '../../drivers/modbus/config-schema.js';
+
+/**
+ * The appliance's configuration: one schema gives the TypeScript type, validation with the failing
+ * field's path, defaults, and (later) the setup page's form.
+ */
+export const ConfigSchema = Type.Object(
+  {
+    version: Type.Literal(1, { default: 1 }),
+    nodeId: Type.Optional(
+      Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', description: 'Name of this box upstream; defaults to the host name' }),
+    ),
+    dataDir: Type.String({ default: './var', description: 'Database, keys and state' }),
+    scenario: Type.Union([Type.Literal('none'), Type.Literal('factory'), Type.Literal('city')], { default: 'none' }),
+    http: Type.Object(
+      {
+        host: Type.String({ default: '127.0.0.1' }),
+        port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    mqtt: Type.Object(
+      {
+        url: Type.Optional(Type.String({ pattern: '^(mqtts?|wss?|tcp|ssl)://', description: 'Broker URL; none keeps summaries in the outbox' })),
+        username: Type.Optional(Type.String()),
+        password: Type.Optional(Type.String()),
+        caFile: Type.Optional(Type.String()),
+        certFile: Type.Optional(Type.String()),
+        keyFile: Type.Optional(Type.String()),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    pipeline: Type.Object(
+      {
+        windowSeconds: Type.Number({ exclusiveMinimum: 0, default: 60 }),
+        graceSeconds: Type.Number({ minimum: 0, default: 2 }),
+        tickMs: Type.Integer({ minimum: 10, default: 1000, description: 'One store transaction per tick' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    store: Type.Object(
+      {
+        readingsMaxAgeDays: Type.Number({ exclusiveMinimum: 0, default: 7 }),
+        summariesMaxAgeDays: Type.Number({ exclusiveMinimum: 0, default: 90 }),
+        maxMegabytes: Type.Number({ exclusiveMinimum: 0, default: 1024 }),
+        outboxMaxMegabytes: Type.Number({ exclusiveMinimum: 0, default: 256 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    modbus: Type.Object(
+      { devices: Type.Array(ModbusDeviceSchema, { default: [] }) },
+      { additionalProperties: false, default: {} },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type Config = Static<typeof ConfigSchema>;
