@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { parseCli } from './cli-args.js';
+
+describe('command line', () => {
+  it('maps run flags onto config overrides', () => {
+    expect(parseCli(['run', '--scenario', 'factory', '--http', '0.0.0.0:9000', '--mqtt', 'mqtt://127.0.0.1:1883', '--window', '5', '--node-id', 'line-3', '--data', '/tmp/x'])).toEqual({
+      command: 'run',
+      overrides: {
+        dataDir: '/tmp/x',
+        scenario: 'factory',
+        nodeId: 'line-3',
+        http: { host: '0.0.0.0', port: 9000 },
+        mqtt: { url: 'mqtt://127.0.0.1:1883' },
+        pipeline: { windowSeconds: 5 },
+      },
+    });
+    expect(parseCli(['run', '--http', '[::1]:8080'])).toMatchObject({ overrides: { http: { host: '::1', port: 8080 } } });
+  });
+
+  it('refuses bad flags with the usage text', () => {
+    expect(() => parseCli(['run', '--scenario', 'moon'])).toThrow(/--scenario must be one of factory, city, none[\s\S]*Usage/);
+    expect(() => parseCli(['run', '--window', '0'])).toThrow(/--window must be a positive number/);
+    expect(() => parseCli(['run', '--http', 'localhost'])).toThrow(/HOST:PORT/);
+    expect(() => parseCli(['run', '--frobnicate'])).toThrow(/frobnicate/);
+    expect(() => parseCli(['emulate'])).toThrow(/emulate needs --scenario/);
+  });
+
+  it('defaults emulate to the loopback Modbus port range', () => {
+    expect(parseCli(['emulate', '--scenario', 'factory'])).toEqual({ command: 'emulate', scenario: 'factory', host: '127.0.0.1', port: 5020, scale: 1 });
+  });
+});

@@ -1,0 +1,111 @@
+import { EventEmitter } from 'node:events';
+import type { Reading } from '../../drivers/types.js';
+import type { Logger } from '../log.js';
+import type { Alert } from '../model/alert.js';
+import type { Summary } from '../model/summary.js';
+import type { Pipeline } from '../pipeline/pipeline.js';
+import type { OutboxDraft, TickCommit } from '../store/store.js';
+import type { Intake } from './intake.js';
+import { OfflineAlerts } from './offline-alerts.js';
+
+export interface TickLoopDeps {
+  intake: Intake;
+  pipeline: Pipeline;
+  store: { commitTick(tick: TickCommit): { seqs: number[] } };
+  /** What goes upstream for a tick's summaries and alerts (alerts first: they are urgent). */
+  outbox: (summaries: readonly Summary[], alerts: readonly Alert[]) => OutboxDraft[];
+  /** Told after each commit so new outbox rows leave at once. */
+  uplink: { notify(): void };
+  log: Logger;
+  tickMs: number;
+  /** Readings kept for retry while the store fails (full disk); beyond it they are dropped and counted. */
+  retryCapacity: number;
+  now?: () => number;
+}
+
+export interface TickEvent {
+  readings: readonly Reading[];
+  summaries: readonly Summary[];
+  alerts: readonly Alert[];
+}
+
+/**
+ * Once per tick: take what drivers delivered, run the pipeline, and commit everything in one transaction.
+ * If the commit fails, the tick is kept and merged into the next one, so a full disk that is cleared in
+ * time loses nothing; the log says why at the first failure and when it recovers.
+ */
+export class TickLoop extends EventEmitter<{ tick: [TickEvent] }> {
+  private timer: NodeJS.Timeout | undefined;
+  private readonly offline = new OfflineAlerts();
+  private carried: TickCommit | undefined;
+  private failing = false;
+
+  constructor(private readonly deps: TickLoopDeps) {
+    super();
+  }
+
+  async start(): Promise<void> {
+    this.timer ??= setInterval(() => this.tick(), this.deps.tickMs);
+  }
+
+  /** Runs a last tick, closing open windows, so a clean shutdown keeps every reading and partial window. */
+  async stop(): Promise<void> {
+    if (!this.timer) return;
+    clearInterval(this.timer);
+    this.timer = undefined;
+    this.tick({ closeAllWindows: true });
+  }
+
+  tick(opts: { closeAllWindows?: boolean } = {}): void {
+    const now = this.deps.now?.() ?? Date.now();
+    const batch = this.deps.intake.take();
+    const out = this.deps.pipeline.process(batch.readings, now);
+    for (const { reading, reason } of out.dropped) {
+      this.deps.log.warn({ device: reading.device, metric: reading.metric, value: reading.value, reason, count: out.drops[reason] }, 'reading dropped');
+    }
+    const summaries = opts.closeAllWindows ? out.summaries.concat(this.deps.pipeline.flush()) : out.summaries;
+    const alerts = this.offline.fromHealthChanges(batch.devices, now);
+    const drops = batch.overflow > 0 ? { ...out.drops, overflow: batch.overflow } : out.drops;
+    const tick: TickCommit = {
+      readings: out.accepted,
+      summaries,
+      alerts,
+      drops,
+      outbox: this.deps.outbox(summaries, alerts),
+      devices: batch.devices,
+    };
+    this.commit(tick);
+    this.emit('tick', { readings: out.accepted, summaries, alerts });
+  }
+
+  private commit(tick: TickCommit): void {
+    const merged = this.carried ? mergeTicks(this.carried, tick, this.deps.retryCapacity) : tick;
+    try {
+      this.deps.store.commitTick(merged);
+      this.carried = undefined;
+      if (this.failing) this.deps.log.info({ readings: merged.readings.length }, 'store writable again; held tick committed');
+      this.failing = false;
+      this.deps.uplink.notify();
+    } catch (error) {
+      this.carried = merged;
+      if (!this.failing) this.deps.log.error({ err: error, held: merged.readings.length }, 'store commit failed; holding the tick and retrying');
+      this.failing = true;
+    }
+  }
+}
+
+function mergeTicks(held: TickCommit, next: TickCommit, capacity: number): TickCommit {
+  const readings = held.readings.concat(next.readings);
+  const excess = Math.max(0, readings.length - capacity);
+  const drops: Record<string, number> = { ...held.drops };
+  for (const [reason, n] of Object.entries(next.drops)) drops[reason] = (drops[reason] ?? 0) + n;
+  if (excess > 0) drops['store-unavailable'] = (drops['store-unavailable'] ?? 0) + excess;
+  return {
+    readings: readings.slice(excess),
+    summaries: held.summaries.concat(next.summaries),
+    alerts: held.alerts.concat(next.alerts),
+    drops,
+    outbox: held.outbox.concat(next.outbox),
+    devices: held.devices.concat(next.devices),
+  };
+}
