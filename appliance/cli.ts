@@ -1,0 +1,82 @@
+#!/usr/bin/env node
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { startScenario } from '../drivers/sim/start-emulators.js';
+import { OutpostError } from '../drivers/types.js';
+import { parseCli, USAGE, type CliCommand } from './cli-args.js';
+import { loadConfigFile, parseConfig } from './config/load.js';
+import { createLogger, type Logger } from './log.js';
+import { Appliance } from './main.js';
+import { packageVersion } from './version.js';
+
+/** sysexits' EX_CONFIG: the systemd unit does not restart on it, since a restart cannot fix a bad file. */
+const EXIT_CONFIG = 78;
+
+async function main(): Promise<void> {
+  const log = createLogger();
+  let command: CliCommand;
+  try {
+    command = parseCli(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exit(64);
+  }
+  switch (command.command) {
+    case 'help':
+      process.stdout.write(`${USAGE}\n`);
+      return;
+    case 'version':
+      process.stdout.write(`${packageVersion()}\n`);
+      return;
+    case 'emulate': {
+      const scenario = await startScenario(command.scenario, { log, host: command.host, port: command.port, scale: command.scale });
+      for (const line of scenario.describe()) process.stdout.write(`${line}\n`);
+      untilSignal(log, () => scenario.stop());
+      return;
+    }
+    case 'run': {
+      const config = loadRunConfig(command, log);
+      const appliance = new Appliance({ config, log, version: packageVersion() });
+      untilSignal(log, () => appliance.stop());
+      await appliance.start();
+    }
+  }
+}
+
+function loadRunConfig(command: Extract<CliCommand, { command: 'run' }>, log: Logger) {
+  try {
+    if (command.configPath) return loadConfigFile(command.configPath, command.overrides);
+    const inDataDir = join(command.overrides.dataDir ?? './var', 'config.json');
+    if (existsSync(inDataDir)) return loadConfigFile(inDataDir, command.overrides);
+    return parseConfig({}, 'defaults', command.overrides);
+  } catch (error) {
+    const e = error as OutpostError;
+    log.fatal({ code: e.code, problems: e.context?.problems }, e.message);
+    process.stderr.write(`outpost: ${e.message}\n`);
+    process.exit(EXIT_CONFIG);
+  }
+}
+
+function untilSignal(log: Logger, stop: () => Promise<void>): void {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping');
+    stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ err: error }, 'stop failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
+
+main().catch((error: unknown) => {
+  const e = error as Partial<OutpostError>;
+  process.stderr.write(`outpost: ${e.code ? `${e.code}: ` : ''}${e.message ?? String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,146 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { ModbusDriver } from '../drivers/modbus/modbus-driver.js';
+import { startScenario } from '../drivers/sim/start-emulators.js';
+import type { Driver } from '../drivers/types.js';
+import type { Config } from './config/schema.js';
+import { HealthRegistry } from './health.js';
+import { Intake } from './ingest/intake.js';
+import { TickLoop } from './ingest/tick-loop.js';
+import type { Logger } from './log.js';
+import { Pipeline } from './pipeline/pipeline.js';
+import { Store } from './store/store.js';
+import { SystemdNotifier } from './systemd-notify.js';
+import { MqttUplink } from './uplink/mqtt-uplink.js';
+import { outboxDrafts } from './uplink/outbox-drafts.js';
+import { buildWebApp } from './web/app.js';
+
+const DAY_MS = 86_400_000;
+const MB = 1024 * 1024;
+/** Readings the intake holds between ticks; past this, drivers outrun the store and readings are counted as overflow. */
+const INTAKE_CAPACITY = 200_000;
+
+export interface ApplianceDeps {
+  config: Readonly<Config>;
+  log: Logger;
+  version: string;
+}
+
+/**
+ * The composition root: builds every service with its dependencies, starts them in order (HTTP first so
+ * `/api/health` answers 503 while the rest comes up) and stops them in reverse.
+ */
+export class Appliance {
+  private readonly health = new HealthRegistry();
+  private readonly notifier = new SystemdNotifier();
+  private readonly stack: { name: string; stop: () => Promise<void> }[] = [];
+  private readonly drivers: Driver[] = [];
+  private store: Store | undefined;
+  private web: FastifyInstance | undefined;
+
+  constructor(private readonly deps: ApplianceDeps) {}
+
+  /** The address HTTP listens on, once started (port 0 in the config picks a free one). */
+  get httpAddress(): { host: string; port: number } | undefined {
+    const address = this.web?.server.address();
+    return address && typeof address === 'object' ? { host: address.address, port: address.port } : undefined;
+  }
+
+  async start(): Promise<void> {
+    const { config, log, version } = this.deps;
+    const nodeId = config.nodeId ?? 'outpost';
+    try {
+      this.web = buildWebApp({ health: this.health, store: () => this.store, drivers: () => this.drivers });
+      await this.web.listen({ host: config.http.host, port: config.http.port });
+      this.push('http', async () => void (await this.web?.close()));
+      log.info({ http: this.httpAddress }, 'http listening');
+
+      const dataDir = resolve(config.dataDir);
+      mkdirSync(dataDir, { recursive: true });
+      const store = new Store({
+        path: join(dataDir, 'outpost.db'),
+        log: log.child({ service: 'store' }),
+        retention: {
+          readingsMaxAgeMs: config.store.readingsMaxAgeDays * DAY_MS,
+          summariesMaxAgeMs: config.store.summariesMaxAgeDays * DAY_MS,
+          maxBytes: config.store.maxMegabytes * MB,
+        },
+        outboxMaxBytes: config.store.outboxMaxMegabytes * MB,
+      });
+      await store.start();
+      this.store = store;
+      this.push('store', () => store.stop());
+      this.health.register('store', () => ({ state: 'ok', outbox: store.outboxStats(), bytesWritten: store.bytesWritten() }));
+
+      const modbusDevices = [...config.modbus.devices];
+      if (config.scenario !== 'none') {
+        const scenario = await startScenario(config.scenario, { log: log.child({ service: 'emulator' }) });
+        this.push('emulators', () => scenario.stop());
+        modbusDevices.push(...scenario.modbusDevices);
+        log.info({ scenario: config.scenario, endpoints: scenario.endpoints }, 'emulated devices started');
+      }
+
+      const intake = new Intake(INTAKE_CAPACITY);
+      const uplink = new MqttUplink({
+        url: config.mqtt.url,
+        nodeId,
+        outbox: store,
+        log: log.child({ service: 'uplink' }),
+        version,
+        clientOptions: { username: config.mqtt.username, password: config.mqtt.password },
+      });
+      const tickLoop = new TickLoop({
+        intake,
+        pipeline: new Pipeline({ windowMs: config.pipeline.windowSeconds * 1000, graceMs: config.pipeline.graceSeconds * 1000 }),
+        store,
+        outbox: (summaries, alerts) => outboxDrafts(nodeId, summaries, alerts),
+        uplink,
+        log: log.child({ service: 'pipeline' }),
+        tickMs: config.pipeline.tickMs,
+        retryCapacity: INTAKE_CAPACITY,
+      });
+
+      await uplink.start();
+      this.push('uplink', () => uplink.stop());
+      this.health.register('uplink', () => ({ ...uplink.status() }));
+
+      await tickLoop.start();
+      this.push('pipeline', () => tickLoop.stop());
+      this.health.register('pipeline', () => ({ state: 'running', intake: intake.size }));
+
+      const controller = new AbortController();
+      const modbus = new ModbusDriver({ devices: modbusDevices, log });
+      await modbus.start(intake, controller.signal);
+      this.drivers.push(modbus);
+      this.push('modbus', () => modbus.stop());
+      this.health.register('modbus', () => ({ ...modbus.health() }));
+
+      this.health.markReady();
+      this.notifier.ready(() => this.health.report().ready);
+      log.info({ nodeId, version, devices: modbus.devices().length }, 'outpost ready');
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
+  }
+
+  /** Stops drivers first and the store last, so the final tick still has somewhere to go. */
+  async stop(): Promise<void> {
+    this.health.markStopping();
+    this.notifier.stopping();
+    for (const service of this.stack.splice(0).reverse()) {
+      try {
+        await service.stop();
+      } catch (error) {
+        this.deps.log.error({ err: error, service: service.name }, 'service failed to stop cleanly');
+      }
+    }
+    this.drivers.length = 0;
+    this.store = undefined;
+  }
+
+  private push(name: string, stop: () => Promise<void>): void {
+    this.stack.push({ name, stop });
+  }
+}
