@@ -1,0 +1,144 @@
+import type { Logger } from '../log.js';
+import type { OutboxRow, OutboxSource } from './outbox-source.js';
+
+/** Hands one row to the MQTT session; `done` runs on PUBACK (QoS 1) or once written (QoS 0). */
+export type PublishRow = (row: OutboxRow, done: (err?: Error) => void) => void;
+
+export interface OutboxDrainDeps {
+  outbox: OutboxSource;
+  publish: PublishRow;
+  log: Logger;
+  /** Rows handed to the session and not yet acknowledged, at most. */
+  maxInFlight?: number;
+  /** Acknowledged seqs are deleted in one call once this many are gathered… */
+  ackBatch?: number;
+  /** …or this long after the first of them, whichever comes first. */
+  ackFlushMs?: number;
+}
+
+/**
+ * Moves outbox rows to the broker in seq order and deletes each only after the broker took it.
+ *
+ * Who re-sends what: mqtt.js stores every QoS 1 publish in its outgoing store *before* writing it and,
+ * on every reconnect (clean session or not), re-sends the whole store in publish order before it
+ * emits `connect`; the publish callback is kept across reconnects and fires on the eventual PUBACK.
+ * So mqtt.js owns the rows already handed to it, and this drain owns only a cursor: the highest seq
+ * handed over. On disconnect it stops handing rows out (`pause`), on reconnect it carries on after the
+ * cursor (`resume`) — the rows still in flight have gone out again just before. A row is never
+ * published twice by us while mqtt.js holds it, and never lost: it leaves the outbox only on PUBACK.
+ * If mqtt.js ever fails a row instead (it does so when the client is ended), the cursor is moved back
+ * before it at the next resume, skipping seqs mqtt.js still holds; the row goes out again with the
+ * same seq and the same content. Delivery is at-least-once: consumers dedupe by seq.
+ */
+export class OutboxDrain {
+  private cursor = 0;
+  private rewindTo: number | undefined;
+  private readonly inFlight = new Set<number>();
+  private pendingAcks: number[] = [];
+  private ackTimer: NodeJS.Timeout | undefined;
+  private pumpImmediate: NodeJS.Immediate | undefined;
+  private open = false;
+  private publishedRows = 0;
+
+  constructor(private readonly deps: OutboxDrainDeps) {}
+
+  /** Rows the broker has acknowledged since this drain was built. */
+  get published(): number {
+    return this.publishedRows;
+  }
+
+  /** The session is up: hand rows over, starting after the cursor. */
+  resume(): void {
+    this.open = true;
+    if (this.rewindTo !== undefined) {
+      // Delete what was acknowledged first, so a rewind never re-sends an acknowledged row.
+      this.flushAcks();
+      this.cursor = Math.min(this.cursor, this.rewindTo);
+      this.rewindTo = undefined;
+    }
+    this.notify();
+  }
+
+  /** The session is down: hand over nothing more; rows in flight stay with mqtt.js. */
+  pause(): void {
+    this.open = false;
+    clearImmediate(this.pumpImmediate);
+    this.pumpImmediate = undefined;
+  }
+
+  /** New rows were committed: send them now rather than at the next acknowledgement. */
+  notify(): void {
+    if (!this.open || this.pumpImmediate) return;
+    // Coalesces many notifies and PUBACKs of one turn of the event loop into one outbox read.
+    this.pumpImmediate = setImmediate(() => this.pump());
+  }
+
+  /** Stops and deletes what was acknowledged; rows still in flight stay in the outbox for next time. */
+  close(): void {
+    this.pause();
+    this.flushAcks();
+  }
+
+  private pump(): void {
+    this.pumpImmediate = undefined;
+    const max = this.deps.maxInFlight ?? 64;
+    while (this.open && this.inFlight.size < max) {
+      let rows: OutboxRow[];
+      try {
+        rows = this.deps.outbox.outboxAfter(this.cursor, max - this.inFlight.size);
+      } catch (err) {
+        this.deps.log.error({ err }, 'uplink cannot read the outbox; will retry on the next commit');
+        return;
+      }
+      if (rows.length === 0) return;
+      for (const row of rows) {
+        this.cursor = row.seq;
+        if (this.inFlight.has(row.seq)) continue;
+        if (!isPublishableTopic(row.topic)) {
+          // A broker drops the session on such a topic, so the row would block the outbox forever.
+          this.deps.log.error({ seq: row.seq, topic: row.topic }, 'uplink dropped an outbox row: invalid MQTT topic');
+          this.queueAck(row.seq);
+          continue;
+        }
+        this.inFlight.add(row.seq);
+        this.deps.publish(row, (err) => this.settle(row.seq, err));
+      }
+    }
+  }
+
+  private settle(seq: number, err: Error | undefined): void {
+    this.inFlight.delete(seq);
+    if (err) {
+      this.deps.log.debug({ seq, err: err.message }, 'uplink publish failed; row will be sent again');
+      this.rewindTo = Math.min(this.rewindTo ?? seq - 1, seq - 1);
+      return;
+    }
+    this.publishedRows++;
+    this.queueAck(seq);
+    this.notify();
+  }
+
+  private queueAck(seq: number): void {
+    this.pendingAcks.push(seq);
+    if (this.pendingAcks.length >= (this.deps.ackBatch ?? 256)) this.flushAcks();
+    else this.ackTimer ??= setTimeout(() => this.flushAcks(), this.deps.ackFlushMs ?? 50);
+  }
+
+  private flushAcks(): void {
+    clearTimeout(this.ackTimer);
+    this.ackTimer = undefined;
+    if (this.pendingAcks.length === 0) return;
+    const seqs = this.pendingAcks;
+    this.pendingAcks = [];
+    try {
+      this.deps.outbox.ackOutbox(seqs);
+    } catch (err) {
+      this.deps.log.error({ err, rows: seqs.length }, 'uplink cannot delete acknowledged rows; they will be sent again');
+    }
+  }
+}
+
+/** A topic name a broker accepts for PUBLISH: non-empty, no wildcards, no NUL, fits the length field. */
+function isPublishableTopic(topic: string): boolean {
+  return topic.length > 0 && !/[+#\u0000]/.test(topic) && Buffer.byteLength(topic) <= 65_535;
+}
