@@ -34,6 +34,7 @@ let driver: ModbusDriver;
 let tcp: ModbusEndpoint;
 let rtu: ModbusEndpoint;
 const ids = { meter: '', hall: '', office: '', coldA: '', coldB: '' };
+const idOf = (config: ModbusDeviceConfig | undefined) => (config ? modbusDeviceId(config) : '');
 
 function device(name: string, transport: ModbusTransport, unitId: number, profile: string): ModbusDeviceConfig {
   return { name, transport, unitId, profile, intervalMs: 100, timeoutMs: 150, retries: 1, offlineAfter: 3 };
@@ -60,7 +61,7 @@ beforeAll(async () => {
     device('cold A', onRtu, 1, 'xy-md02'),
     device('cold B', onRtu, 2, 'xy-md02'),
   ];
-  [ids.meter, ids.hall, ids.office, ids.coldA, ids.coldB] = configs.map(modbusDeviceId);
+  Object.assign(ids, { meter: idOf(configs[0]), hall: idOf(configs[1]), office: idOf(configs[2]), coldA: idOf(configs[3]), coldB: idOf(configs[4]) });
   driver = new ModbusDriver({ devices: configs, log: silentLogger() });
   await driver.start(sink, new AbortController().signal);
   await until('every device ok', () => driver.devices().every((d) => d.health.state === 'ok'));
