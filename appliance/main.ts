@@ -1,10 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { ModbusDriver } from '../drivers/modbus/modbus-driver.js';
-import { startScenario } from '../drivers/sim/start-emulators.js';
+import { startScenario, type RunningScenario } from '../drivers/sim/start-emulators.js';
 import type { Driver } from '../drivers/types.js';
 import type { Config } from './config/schema.js';
+import { createDrivers } from './drivers.js';
 import { HealthRegistry } from './health.js';
 import { Intake } from './ingest/intake.js';
 import { TickLoop } from './ingest/tick-loop.js';
@@ -73,12 +73,12 @@ export class Appliance {
       this.push('store', () => store.stop());
       this.health.register('store', () => ({ state: 'ok', outbox: store.outboxStats(), bytesWritten: store.bytesWritten() }));
 
-      const modbusDevices = [...config.modbus.devices];
+      let scenario: RunningScenario | undefined;
       if (config.scenario !== 'none') {
-        const scenario = await startScenario(config.scenario, { log: log.child({ service: 'emulator' }) });
-        this.push('emulators', () => scenario.stop());
-        modbusDevices.push(...scenario.modbusDevices);
-        log.info({ scenario: config.scenario, endpoints: scenario.endpoints }, 'emulated devices started');
+        const world = await startScenario(config.scenario, { log: log.child({ service: 'emulator' }) });
+        scenario = world;
+        this.push('emulators', () => world.stop());
+        log.info({ scenario: config.scenario, endpoints: world.endpoints }, 'emulated devices started');
       }
 
       const intake = new Intake(INTAKE_CAPACITY);
@@ -110,15 +110,23 @@ export class Appliance {
       this.health.register('pipeline', () => ({ state: 'running', intake: intake.size }));
 
       const controller = new AbortController();
-      const modbus = new ModbusDriver({ devices: modbusDevices, log });
-      await modbus.start(intake, controller.signal);
-      this.drivers.push(modbus);
-      this.push('modbus', () => modbus.stop());
-      this.health.register('modbus', () => ({ ...modbus.health() }));
+      this.push('drivers', async () => controller.abort());
+      for (const driver of createDrivers({ config, scenario, log })) {
+        this.health.register(driver.protocol, () => ({ ...driver.health() }));
+        this.push(driver.protocol, () => driver.stop());
+        try {
+          await driver.start(intake, controller.signal);
+          this.drivers.push(driver);
+        } catch (error) {
+          // One protocol failing (a missing adapter, a port in use) must not keep the others down.
+          log.error({ err: error, driver: driver.protocol }, 'driver failed to start');
+        }
+      }
 
       this.health.markReady();
       this.notifier.ready(() => this.health.report().ready);
-      log.info({ nodeId, version, devices: modbus.devices().length }, 'outpost ready');
+      const devices = this.drivers.reduce((n, d) => n + d.devices().length, 0);
+      log.info({ nodeId, version, devices }, 'outpost ready');
     } catch (error) {
       await this.stop();
       throw error;

@@ -1,0 +1,20 @@
+import { ModbusDriver } from '../drivers/modbus/modbus-driver.js';
+import type { RunningScenario } from '../drivers/sim/start-emulators.js';
+import type { Driver } from '../drivers/types.js';
+import type { Config } from './config/schema.js';
+import type { Logger } from './log.js';
+
+export interface DriverFactoryDeps {
+  config: Readonly<Config>;
+  /** The emulated world, when `--scenario` runs one: its devices join the configured ones. */
+  scenario: RunningScenario | undefined;
+  log: Logger;
+}
+
+/** Every protocol driver the config asks for, plus the scenario's emulated devices. */
+export function createDrivers({ config, scenario, log }: DriverFactoryDeps): Driver[] {
+  const modbusDevices = [...config.modbus.devices, ...(scenario?.modbusDevices ?? [])];
+  const drivers: Driver[] = [];
+  if (modbusDevices.length > 0) drivers.push(new ModbusDriver({ devices: modbusDevices, log }));
+  return drivers;
+}
