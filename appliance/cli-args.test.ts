@@ -15,11 +15,13 @@ describe('command line', () => {
       },
     });
     expect(parseCli(['run', '--http', '[::1]:8080'])).toMatchObject({ overrides: { http: { host: '::1', port: 8080 } } });
+    expect(parseCli(['run', '--scenario', 'factory', '--scale', '4'])).toMatchObject({ overrides: { scenario: 'factory', scenarioScale: 4 } });
   });
 
   it('refuses bad flags with the usage text', () => {
     expect(() => parseCli(['run', '--scenario', 'moon'])).toThrow(/--scenario must be one of factory, city, none[\s\S]*Usage/);
     expect(() => parseCli(['run', '--window', '0'])).toThrow(/--window must be a positive number/);
+    expect(() => parseCli(['run', '--scale', '0'])).toThrow(/--scale must be at least 1/);
     expect(() => parseCli(['run', '--http', 'localhost'])).toThrow(/HOST:PORT/);
     expect(() => parseCli(['run', '--frobnicate'])).toThrow(/frobnicate/);
     expect(() => parseCli(['emulate'])).toThrow(/emulate needs --scenario/);

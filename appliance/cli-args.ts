@@ -9,7 +9,7 @@ export type CliCommand =
   | { command: 'version' };
 
 export const USAGE = `Usage:
-  outpost run [--config FILE] [--data DIR] [--scenario factory|city|none] [--http HOST:PORT]
+  outpost run [--config FILE] [--data DIR] [--scenario factory|city|none] [--scale N] [--http HOST:PORT]
               [--mqtt URL] [--window SECONDS] [--node-id ID]
   outpost emulate --scenario factory|city [--host HOST] [--port PORT] [--scale N]
   outpost help | version`;
@@ -50,12 +50,14 @@ export function parseCli(argv: readonly string[]): CliCommand {
   if (command !== 'run') throw usage(`unknown command "${command}"`);
   const http = values.http === undefined ? undefined : hostPort(values.http);
   const windowSeconds = values.window === undefined ? undefined : positive('--window', values.window);
+  const scenarioScale = values.scale === undefined ? undefined : atLeastOne('--scale', values.scale);
   return {
     command: 'run',
     ...(values.config ? { configPath: values.config } : {}),
     overrides: {
       dataDir: values.data,
       scenario,
+      scenarioScale,
       nodeId: values['node-id'],
       ...(http ? { http } : {}),
       ...(values.mqtt ? { mqtt: { url: values.mqtt } } : {}),
@@ -76,6 +78,12 @@ function oneOf<T extends string>(flag: string, value: string, allowed: readonly 
 function integer(flag: string, value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw usage(`${flag} must be a non-negative integer, not "${value}"`);
+  return n;
+}
+
+function atLeastOne(flag: string, value: string): number {
+  const n = integer(flag, value);
+  if (n < 1) throw usage(`${flag} must be at least 1, not "${value}"`);
   return n;
 }
 

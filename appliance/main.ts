@@ -75,10 +75,10 @@ export class Appliance {
 
       let scenario: RunningScenario | undefined;
       if (config.scenario !== 'none') {
-        const world = await startScenario(config.scenario, { log: log.child({ service: 'emulator' }) });
+        const world = await startScenario(config.scenario, { log: log.child({ service: 'emulator' }), scale: config.scenarioScale });
         scenario = world;
         this.push('emulators', () => world.stop());
-        log.info({ scenario: config.scenario, endpoints: world.endpoints }, 'emulated devices started');
+        log.info({ scenario: config.scenario, scale: config.scenarioScale, endpoints: world.endpoints }, 'emulated devices started');
       }
 
       const intake = new Intake(INTAKE_CAPACITY);

@@ -13,6 +13,7 @@ export const ConfigSchema = Type.Object(
     ),
     dataDir: Type.String({ default: './var', description: 'Database, keys and state' }),
     scenario: Type.Union([Type.Literal('none'), Type.Literal('factory'), Type.Literal('city')], { default: 'none' }),
+    scenarioScale: Type.Integer({ minimum: 1, default: 1, description: 'Copies of the scenario site to emulate (factory at 4 ≈ 1,100 registers)' }),
     http: Type.Object(
       {
         host: Type.String({ default: '127.0.0.1' }),
