@@ -6,6 +6,9 @@ import type { StreamRef } from './streams.js';
 const QUALITY_CODE: Record<Quality, number> = { good: 0, uncertain: 1 };
 const QUALITY_NAME: readonly Quality[] = ['good', 'uncertain'];
 
+/** How far back start-up looks for each stream's latest reading: a stream silent longer has none. */
+const LATEST_LOOKBACK_MS = 3_600_000;
+
 interface ReadingRow {
   device: string;
   metric: string;
@@ -15,43 +18,70 @@ interface ReadingRow {
   quality: number;
 }
 
-/** The `readings` table: one row per stream and timestamp; a repeated timestamp replaces the value. */
+/**
+ * The `readings` table, keyed by time first (see the migration): ticks append, ranges by time are seeks,
+ * and a stream's history is a scan of the time range filtered by stream. The latest reading of each
+ * stream is kept in memory, since with this key it is no longer a seek.
+ */
 export class Readings {
   private readonly insertRow: Statement<[number, number, number, number]>;
-  private readonly selectLatest: Statement<[{ device: string | null }], ReadingRow>;
+  private readonly selectRecent: Statement<[number], ReadingRow>;
   private readonly selectRange: Statement<[number, number, number, number], Pick<ReadingRow, 'ts' | 'value' | 'quality'>>;
+  private latestByStream: Map<string, Reading> | undefined;
 
   constructor(db: Db) {
-    this.insertRow = db.prepare('INSERT OR REPLACE INTO readings (stream_id, ts, value, quality) VALUES (?, ?, ?, ?)');
-    // max(ts) per stream is one seek at the end of that stream's key range.
-    this.selectLatest = db.prepare(
+    this.insertRow = db.prepare('INSERT OR REPLACE INTO readings (ts, stream_id, value, quality) VALUES (?, ?, ?, ?)');
+    this.selectRecent = db.prepare(
       `SELECT s.device, s.metric, s.unit, r.ts, r.value, r.quality
-       FROM streams s
-       JOIN readings r ON r.stream_id = s.id AND r.ts = (SELECT max(ts) FROM readings WHERE stream_id = s.id)
-       WHERE @device IS NULL OR s.device = @device
-       ORDER BY s.device, s.metric`,
+       FROM readings r JOIN streams s ON s.id = r.stream_id
+       WHERE r.ts >= (SELECT max(ts) FROM readings) - ?
+       ORDER BY r.ts`,
     );
     this.selectRange = db.prepare(
-      'SELECT ts, value, quality FROM readings WHERE stream_id = ? AND ts >= ? AND ts < ? ORDER BY ts DESC LIMIT ?',
+      'SELECT ts, value, quality FROM readings WHERE ts >= ? AND ts < ? AND stream_id = ? ORDER BY ts DESC LIMIT ?',
     );
   }
 
   insert(streamId: number, reading: Reading): void {
-    this.insertRow.run(streamId, reading.ts, reading.value, QUALITY_CODE[reading.quality]);
+    this.insertRow.run(reading.ts, streamId, reading.value, QUALITY_CODE[reading.quality]);
+  }
+
+  /** After the tick's transaction committed, so the cache never shows what a rolled-back tick held. */
+  remember(readings: readonly Reading[]): void {
+    const latest = this.latestCache();
+    for (const reading of readings) {
+      const key = streamKey(reading);
+      const previous = latest.get(key);
+      if (!previous || previous.ts <= reading.ts) latest.set(key, reading);
+    }
   }
 
   latest(device?: string): Reading[] {
-    return this.selectLatest.all({ device: device ?? null }).map((row) => toReading(row));
+    const all = [...this.latestCache().values()];
+    const chosen = device === undefined ? all : all.filter((r) => r.device === device);
+    return chosen.sort((a, b) => a.device.localeCompare(b.device) || a.metric.localeCompare(b.metric));
   }
 
   /** Readings with `from <= ts < to`, oldest first; when `limit` cuts, the most recent are kept. */
   range(stream: StreamRef, from: number, to: number, limit: number): Reading[] {
     const { device, metric, unit } = stream;
     return this.selectRange
-      .all(stream.id, from, to, limit)
+      .all(from, to, stream.id, limit)
       .reverse()
       .map((row) => toReading({ device, metric, unit, ...row }));
   }
+
+  private latestCache(): Map<string, Reading> {
+    if (this.latestByStream) return this.latestByStream;
+    const latest = new Map<string, Reading>();
+    for (const row of this.selectRecent.all(LATEST_LOOKBACK_MS)) latest.set(streamKey(row), toReading(row));
+    this.latestByStream = latest;
+    return latest;
+  }
+}
+
+function streamKey(r: { device: string; metric: string }): string {
+  return `${r.device}\u0000${r.metric}`;
 }
 
 function toReading(row: ReadingRow): Reading {

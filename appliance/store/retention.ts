@@ -2,7 +2,6 @@ import type { Statement } from 'better-sqlite3';
 import type { Logger } from '../log.js';
 import type { Alerts } from './alerts.js';
 import type { Db } from './database.js';
-import type { Streams } from './streams.js';
 
 export interface RetentionPolicy {
   readingsMaxAgeMs: number;
@@ -24,19 +23,15 @@ export const DEFAULT_RETENTION: RetentionPolicy = {
 /** Each round over the byte budget deletes at least this much time from the oldest end. */
 const MIN_STEP_MS = 60_000;
 
-/** A per-stream time series table, `readings` by `ts` or `summaries` by `start`. */
+/** A time series table keyed by time first, `readings` by `ts` or `summaries` by `start`. */
 class Series {
   private readonly selectSpan: Statement<[], { oldest: number | null; newest: number | null }>;
-  private readonly deleteRange: Statement<[number, number]>;
+  private readonly deleteRange: Statement<[number]>;
 
   constructor(db: Db, table: 'readings' | 'summaries', column: 'ts' | 'start') {
-    // Two seeks per stream: a bare min() over the table would scan it all, since the key starts with stream_id.
-    this.selectSpan = db.prepare(
-      `SELECT min((SELECT min(${column}) FROM ${table} WHERE stream_id = s.id)) AS oldest,
-              max((SELECT max(${column}) FROM ${table} WHERE stream_id = s.id)) AS newest
-       FROM streams s`,
-    );
-    this.deleteRange = db.prepare(`DELETE FROM ${table} WHERE stream_id = ? AND ${column} < ?`);
+    // Both ends of the key: two seeks.
+    this.selectSpan = db.prepare(`SELECT min(${column}) AS oldest, max(${column}) AS newest FROM ${table}`);
+    this.deleteRange = db.prepare(`DELETE FROM ${table} WHERE ${column} < ?`);
   }
 
   /** The oldest and newest times in the table, or null when it is empty. */
@@ -45,11 +40,9 @@ class Series {
     return row?.oldest == null || row.newest == null ? null : { oldest: row.oldest, newest: row.newest };
   }
 
-  /** Inside the caller's transaction: each stream's rows before `cutoff`, a range delete on the key. */
-  deleteBefore(streamIds: readonly number[], cutoff: number): number {
-    let deleted = 0;
-    for (const id of streamIds) deleted += this.deleteRange.run(id, cutoff).changes;
-    return deleted;
+  /** Inside the caller's transaction: rows before `cutoff`, one range delete at the start of the key. */
+  deleteBefore(cutoff: number): number {
+    return this.deleteRange.run(cutoff).changes;
   }
 }
 
@@ -63,23 +56,22 @@ export class Retention {
   private readonly summaries: Series;
 
   constructor(
-    private readonly deps: { db: Db; streams: Streams; alerts: Alerts; policy: RetentionPolicy; log: Logger },
+    private readonly deps: { db: Db; alerts: Alerts; policy: RetentionPolicy; log: Logger },
   ) {
     this.readings = new Series(deps.db, 'readings', 'ts');
     this.summaries = new Series(deps.db, 'summaries', 'start');
   }
 
   enforce(now: number): { readingsDeleted: number; summariesDeleted: number } {
-    const { db, streams, alerts, policy, log } = this.deps;
-    const ids = streams.ids();
-    let readingsDeleted = db.transaction(() => this.readings.deleteBefore(ids, now - policy.readingsMaxAgeMs))();
+    const { db, alerts, policy, log } = this.deps;
+    let readingsDeleted = db.transaction(() => this.readings.deleteBefore(now - policy.readingsMaxAgeMs))();
     const aged = db.transaction(() => ({
-      summaries: this.summaries.deleteBefore(ids, now - policy.summariesMaxAgeMs),
+      summaries: this.summaries.deleteBefore(now - policy.summariesMaxAgeMs),
       alerts: alerts.deleteClosedBefore(now - policy.summariesMaxAgeMs),
     }))();
     let summariesDeleted = aged.summaries;
-    readingsDeleted += this.shrink(this.readings, ids);
-    summariesDeleted += this.shrink(this.summaries, ids);
+    readingsDeleted += this.shrink(this.readings);
+    summariesDeleted += this.shrink(this.summaries);
     const used = this.usedBytes();
     if (used > policy.maxBytes) {
       log.warn(
@@ -105,7 +97,7 @@ export class Retention {
    * round guesses the time span to cut from the share of bytes over budget, assuming data arrived at
    * an even rate; the next round corrects the guess.
    */
-  private shrink(series: Series, ids: readonly number[]): number {
+  private shrink(series: Series): number {
     const { db, policy } = this.deps;
     let deleted = 0;
     for (let used = this.usedBytes(); used > policy.maxBytes; used = this.usedBytes()) {
@@ -113,7 +105,7 @@ export class Retention {
       if (!span) break;
       const share = (used - policy.maxBytes) / used;
       const cutoff = span.oldest + Math.max(MIN_STEP_MS, (span.newest - span.oldest) * share);
-      deleted += db.transaction(() => series.deleteBefore(ids, cutoff))();
+      deleted += db.transaction(() => series.deleteBefore(cutoff))();
     }
     return deleted;
   }

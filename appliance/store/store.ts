@@ -64,7 +64,7 @@ export class Store implements OutboxSource {
       meter.observe();
       const policy = this.deps.checkpoints ?? DEFAULT_CHECKPOINTS;
       const { streams, alerts } = tables;
-      const retention = new Retention({ db, streams, alerts, log, policy: this.deps.retention ?? DEFAULT_RETENTION });
+      const retention = new Retention({ db, alerts, log, policy: this.deps.retention ?? DEFAULT_RETENTION });
       const interval = this.deps.retentionIntervalMs ?? DEFAULT_RETENTION_INTERVAL_MS;
       const timer = setInterval(() => this.retentionTick(), interval);
       // The appliance stops the store on shutdown; the timer alone must not keep the process alive.

@@ -20,7 +20,6 @@ export class Streams {
   private readonly cache = new Map<string, StreamRow>();
   private readonly upsert: Statement<[string, string, string], number>;
   private readonly select: Statement<[string, string], StreamRow>;
-  private readonly selectIds: Statement<[], number>;
 
   constructor(db: Db) {
     this.upsert = db
@@ -31,7 +30,6 @@ export class Streams {
       )
       .pluck();
     this.select = db.prepare<[string, string], StreamRow>('SELECT id, unit FROM streams WHERE device = ? AND metric = ?');
-    this.selectIds = db.prepare<[], number>('SELECT id FROM streams').pluck();
   }
 
   /** The stream's id, created (or its unit updated) inside the caller's transaction when needed. */
@@ -49,10 +47,6 @@ export class Streams {
     const key = `${device}|${metric}`;
     const row = this.cache.get(key) ?? this.load(key, device, metric);
     return row && { ...row, device, metric };
-  }
-
-  ids(): number[] {
-    return this.selectIds.all();
   }
 
   forget(): void {

@@ -56,6 +56,7 @@ export class TickWriter {
       const doing = `committing a tick of ${tick.readings.length} readings (rolled back, nothing stored)`;
       throw storeError(err, path, doing);
     }
+    tables.readings.remember(tick.readings);
     if (bytesWritten !== null) meter.saved(bytesWritten);
     if (result.dropped > 0) {
       log.warn(

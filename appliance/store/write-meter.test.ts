@@ -91,4 +91,22 @@ describe('Store.bytesWritten', () => {
     cleanups.push(() => reopened.stop());
     expect(reopened.bytesWritten()).toBeGreaterThanOrEqual(before);
   });
+
+  it('writes a few hundred bytes of flash per reading, not a page per stream, when many streams tick together', async () => {
+    const tmp = tempDir();
+    cleanups.push(tmp.remove);
+    const store = new Store({ path: tmp.path, log: silentLogger() });
+    await store.start();
+    cleanups.push(() => store.stop());
+    const streams = 500;
+    const ticks = 30;
+    const write = (t: number) =>
+      store.commitTick(tick({ readings: Array.from({ length: streams }, (_, i) => reading(`modbus:tcp/h:502/${i}`, 'power', 1_000 * t)) }));
+    // The first ticks create the streams; measure steady state.
+    write(0);
+    const before = store.bytesWritten();
+    for (let t = 1; t <= ticks; t++) write(t);
+    const perReading = (store.bytesWritten() - before) / (streams * ticks);
+    expect(perReading).toBeLessThan(400);
+  });
 });
