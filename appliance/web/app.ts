@@ -49,7 +49,9 @@ export function buildWebApp(deps: WebDeps): FastifyInstance {
 
   app.get<{ Querystring: { open?: string } }>('/api/alerts', async (request, reply) => {
     const store = deps.store();
-    return store ? store.alerts({ open: request.query.open === 'true', limit: 200 }) : reply.code(503).send({ error: 'starting' });
+    if (!store) return reply.code(503).send({ error: 'starting' });
+    const { open } = request.query;
+    return store.alerts({ ...(open === undefined ? {} : { open: open === 'true' }), limit: 200 });
   });
 
   app.get('/api/stats', async (_request, reply) => {
