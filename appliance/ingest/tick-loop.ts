@@ -4,14 +4,17 @@ import type { Logger } from '../log.js';
 import type { Alert } from '../model/alert.js';
 import type { Summary } from '../model/summary.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
-import type { OutboxDraft, TickCommit } from '../store/store.js';
+import type { OutboxDraft, Store, TickCommit } from '../store/store.js';
 import type { Intake } from './intake.js';
 import { OfflineAlerts } from './offline-alerts.js';
+
+/** How far back unsummarised readings are resumed after a restart; older ones stay stored but unsummarised. */
+const RESUME_LOOKBACK_MS = 86_400_000;
 
 export interface TickLoopDeps {
   intake: Intake;
   pipeline: Pipeline;
-  store: { commitTick(tick: TickCommit): { seqs: number[] } };
+  store: Pick<Store, 'commitTick' | 'unsummarisedReadings'>;
   /** What goes upstream for a tick's summaries and alerts (alerts first: they are urgent). */
   outbox: (summaries: readonly Summary[], alerts: readonly Alert[]) => OutboxDraft[];
   /** Told after each commit so new outbox rows leave at once. */
@@ -45,25 +48,28 @@ export class TickLoop extends EventEmitter<{ tick: [TickEvent] }> {
   }
 
   async start(): Promise<void> {
-    this.timer ??= setInterval(() => this.tick(), this.deps.tickMs);
+    if (this.timer) return;
+    const now = this.deps.now?.() ?? Date.now();
+    this.deps.pipeline.resume(this.deps.store.unsummarisedReadings(now - RESUME_LOOKBACK_MS));
+    this.timer = setInterval(() => this.tick(), this.deps.tickMs);
   }
 
-  /** Runs a last tick, closing open windows, so a clean shutdown keeps every reading and partial window. */
+  /** Runs a last tick so every reading delivered is stored; open windows resume from the store at the next start. */
   async stop(): Promise<void> {
     if (!this.timer) return;
     clearInterval(this.timer);
     this.timer = undefined;
-    this.tick({ closeAllWindows: true });
+    this.tick();
   }
 
-  tick(opts: { closeAllWindows?: boolean } = {}): void {
+  tick(): void {
     const now = this.deps.now?.() ?? Date.now();
     const batch = this.deps.intake.take();
     const out = this.deps.pipeline.process(batch.readings, now);
     for (const { reading, reason } of out.dropped) {
       this.deps.log.warn({ device: reading.device, metric: reading.metric, value: reading.value, reason, count: out.drops[reason] }, 'reading dropped');
     }
-    const summaries = opts.closeAllWindows ? out.summaries.concat(this.deps.pipeline.flush()) : out.summaries;
+    const { summaries } = out;
     const alerts = this.offline.fromHealthChanges(batch.devices, now);
     const drops = batch.overflow > 0 ? { ...out.drops, overflow: batch.overflow } : out.drops;
     const tick: TickCommit = {

@@ -74,7 +74,7 @@ describe('tumbling windows', () => {
   it('keeps precision where a naive sum of squares would cancel', () => {
     const w = new WindowAggregator({ windowMs: 60_000, graceMs: 0 });
     [1e9 + 4, 1e9 + 7, 1e9 + 13, 1e9 + 16].forEach((x, i) => w.add(at(i, x, 'count', '')));
-    expect(w.flush()[0]?.stddev).toBeCloseTo(Math.sqrt(22.5), 9);
+    expect(w.closeDue(60_000)[0]?.stddev).toBeCloseTo(Math.sqrt(22.5), 9);
   });
 });
 
@@ -87,5 +87,14 @@ describe('pipeline', () => {
     expect(out.dropped.map((d) => d.reason)).toEqual(['nan', 'range', 'unknown-metric']);
     const later = p.process([], 60_000);
     expect(later.summaries).toHaveLength(1);
+  });
+
+  it('resumes a window a restart interrupted, so it is summarised once with every reading', () => {
+    const before = new Pipeline({ windowMs: 60_000, graceMs: 0 });
+    const stored = before.process([at(1_000, 20), at(2_000, 22)], 3_000).accepted;
+    const after = new Pipeline({ windowMs: 60_000, graceMs: 0 });
+    after.resume(stored);
+    after.process([at(50_000, 24)], 51_000);
+    expect(after.process([], 60_000).summaries).toMatchObject([{ start: 0, count: 3, min: 20, max: 24, mean: 22 }]);
   });
 });

@@ -49,7 +49,11 @@ export class Pipeline {
     return { accepted, summaries: this.windows.closeDue(now), drops, dropped };
   }
 
-  flush(): Summary[] {
-    return this.windows.flush();
+  /**
+   * Puts readings stored before a restart back into their open windows, so a window that a stop or a
+   * crash interrupted is summarised once, whole, instead of twice in parts.
+   */
+  resume(stored: readonly Reading[]): void {
+    for (const reading of stored) this.windows.add(reading);
   }
 }

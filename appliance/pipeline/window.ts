@@ -73,14 +73,6 @@ export class WindowAggregator {
     return due;
   }
 
-  /** Closes every open window, due or not: used at shutdown so a partial window is not lost. */
-  flush(): Summary[] {
-    const all = this.pending;
-    this.pending = [];
-    for (const [key, w] of this.open) all.push(this.close(key, w));
-    return all;
-  }
-
   private close(key: string, w: OpenWindow): Summary {
     this.open.delete(key);
     const end = w.start + this.opts.windowMs;

@@ -25,17 +25,17 @@ interface ReadingRow {
  */
 export class Readings {
   private readonly insertRow: Statement<[number, number, number, number]>;
-  private readonly selectRecent: Statement<[number], ReadingRow>;
+  private readonly selectNewestTs: Statement<[], number | null>;
+  private readonly selectSince: Statement<[number], ReadingRow>;
   private readonly selectRange: Statement<[number, number, number, number], Pick<ReadingRow, 'ts' | 'value' | 'quality'>>;
   private latestByStream: Map<string, Reading> | undefined;
 
   constructor(db: Db) {
     this.insertRow = db.prepare('INSERT OR REPLACE INTO readings (ts, stream_id, value, quality) VALUES (?, ?, ?, ?)');
-    this.selectRecent = db.prepare(
+    this.selectNewestTs = db.prepare<[], number | null>('SELECT max(ts) FROM readings').pluck();
+    this.selectSince = db.prepare(
       `SELECT s.device, s.metric, s.unit, r.ts, r.value, r.quality
-       FROM readings r JOIN streams s ON s.id = r.stream_id
-       WHERE r.ts >= (SELECT max(ts) FROM readings) - ?
-       ORDER BY r.ts`,
+       FROM readings r JOIN streams s ON s.id = r.stream_id WHERE r.ts >= ? ORDER BY r.ts`,
     );
     this.selectRange = db.prepare(
       'SELECT ts, value, quality FROM readings WHERE ts >= ? AND ts < ? AND stream_id = ? ORDER BY ts DESC LIMIT ?',
@@ -62,6 +62,11 @@ export class Readings {
     return chosen.sort((a, b) => a.device.localeCompare(b.device) || a.metric.localeCompare(b.metric));
   }
 
+  /** Every stream's readings from `from` on, oldest first. */
+  since(from: number): Reading[] {
+    return this.selectSince.all(from).map(toReading);
+  }
+
   /** Readings with `from <= ts < to`, oldest first; when `limit` cuts, the most recent are kept. */
   range(stream: StreamRef, from: number, to: number, limit: number): Reading[] {
     const { device, metric, unit } = stream;
@@ -74,7 +79,8 @@ export class Readings {
   private latestCache(): Map<string, Reading> {
     if (this.latestByStream) return this.latestByStream;
     const latest = new Map<string, Reading>();
-    for (const row of this.selectRecent.all(LATEST_LOOKBACK_MS)) latest.set(streamKey(row), toReading(row));
+    const newest = this.selectNewestTs.get();
+    if (typeof newest === 'number') for (const r of this.since(newest - LATEST_LOOKBACK_MS)) latest.set(streamKey(r), r);
     this.latestByStream = latest;
     return latest;
   }

@@ -133,3 +133,16 @@ describe('Store.commitTick', () => {
     expect(() => store.commitTick(tick())).toThrow(expect.objectContaining({ code: 'STORE_CLOSED' }));
   });
 });
+
+describe('Store.unsummarisedReadings', () => {
+  it('returns the readings after the newest summarised window, for the pipeline to resume after a restart', async () => {
+    const { store, path } = await openStore();
+    store.commitTick(tick({ readings: [reading('gpio:17', 'count', 30_000), reading('gpio:17', 'count', 70_000)] }));
+    store.commitTick(tick({ summaries: [summary('gpio:17', 'count', 0)], readings: [reading('gpio:17', 'count', 90_000)] }));
+    await store.stop();
+    const { store: reopened } = await openStore(path);
+    expect(reopened.unsummarisedReadings(0).map((r) => r.ts)).toEqual([70_000, 90_000]);
+    expect(reopened.unsummarisedReadings(80_000).map((r) => r.ts)).toEqual([90_000]);
+    expect(reopened.latestReadings('gpio:17')).toMatchObject([{ metric: 'count', ts: 90_000 }]);
+  });
+});

@@ -138,6 +138,17 @@ export class Store implements OutboxSource {
     });
   }
 
+  /**
+   * Readings stored after the end of the newest summarised window (and not older than `notBefore`): the
+   * windows a stop or a crash left open, for the pipeline to resume rather than summarise twice or never.
+   */
+  unsummarisedReadings(notBefore: number): Reading[] {
+    return this.read('reading unsummarised readings', (s) => {
+      const from = Math.max(notBefore, s.tables.summaries.newestEnd() ?? Number.MIN_SAFE_INTEGER);
+      return s.tables.readings.since(from);
+    });
+  }
+
   summaries(query: SummaryQuery): Summary[] {
     return this.read('reading summaries', (s) => s.tables.summaries.query(query));
   }

@@ -38,6 +38,7 @@ const DEFAULT_LIMIT = 1000;
 export class Summaries {
   private readonly insertRow: Statement<Insert>;
   private readonly select: Statement<[Select], SummaryRow>;
+  private readonly selectNewestEnd: Statement<[], number>;
 
   constructor(db: Db) {
     this.insertRow = db.prepare(
@@ -54,6 +55,12 @@ export class Summaries {
        ORDER BY m.start DESC, s.device DESC, s.metric DESC
        LIMIT @limit`,
     );
+    this.selectNewestEnd = db.prepare<[], number>('SELECT "end" FROM summaries ORDER BY start DESC LIMIT 1').pluck();
+  }
+
+  /** The end of the newest window stored: one seek at the end of the time-first key. */
+  newestEnd(): number | undefined {
+    return this.selectNewestEnd.get();
   }
 
   insert(streamId: number, s: Summary): void {
