@@ -27,6 +27,24 @@ describe('command line', () => {
     expect(() => parseCli(['emulate'])).toThrow(/emulate needs --scenario/);
   });
 
+  it('parses the bundle, key and update commands, with device defaults for the agent', () => {
+    expect(parseCli(['bundle', 'verify', '--pubkey', 'k.pub', 'x.bundle'])).toEqual({ command: 'bundle verify', pubkey: 'k.pub', file: 'x.bundle' });
+    expect(parseCli(['bundle', 'create', '--key', 'k', '--out', 'o', '--min-version', '1.0.0'])).toEqual({ command: 'bundle create', key: 'k', out: 'o', from: '.', minVersion: '1.0.0' });
+    expect(parseCli(['update', 'apply', '--bundle', 'b'])).toEqual({
+      command: 'update apply',
+      bundle: 'b',
+      root: '/opt/outpost',
+      data: '/var/lib/outpost',
+      pubkey: '/var/lib/outpost/keys/outpost-update.pub',
+      healthUrl: 'http://127.0.0.1:8080/api/health',
+      serviceCtl: ['systemctl', '%s', 'outpost.service'],
+      deadlineSeconds: 90,
+    });
+    expect(() => parseCli(['bundle', 'verify', '--pubkey', 'k.pub'])).toThrow(/exactly one FILE/);
+    expect(() => parseCli(['keys', 'generate'])).toThrow(/keys generate needs --out/);
+    expect(() => parseCli(['update', 'resume', '--service-ctl', 'systemctl restart'])).toThrow(/%s/);
+  });
+
   it('defaults emulate to the loopback Modbus port range', () => {
     expect(parseCli(['emulate', '--scenario', 'factory'])).toEqual({ command: 'emulate', scenario: 'factory', host: '127.0.0.1', port: 5020, scale: 1 });
   });

@@ -1,17 +1,20 @@
 import { parseArgs } from 'node:util';
 import { OutpostError } from '../drivers/types.js';
 import type { ConfigOverrides } from './config/load.js';
+import { OTA_COMMANDS, OTA_USAGE, parseOtaCli, type OtaCommand } from './ota/ota-cli-args.js';
 
 export type CliCommand =
   | { command: 'run'; configPath?: string; overrides: ConfigOverrides }
   | { command: 'emulate'; scenario: 'factory' | 'city'; host: string; port: number; scale: number }
   | { command: 'help' }
-  | { command: 'version' };
+  | { command: 'version' }
+  | OtaCommand;
 
 export const USAGE = `Usage:
   outpost run [--config FILE] [--data DIR] [--scenario factory|city|none] [--scale N] [--http HOST:PORT]
               [--mqtt URL] [--window SECONDS] [--node-id ID]
   outpost emulate --scenario factory|city [--host HOST] [--port PORT] [--scale N]
+${OTA_USAGE}
   outpost help | version`;
 
 const SCENARIOS = ['factory', 'city', 'none'] as const;
@@ -20,6 +23,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
   const [command = 'help', ...rest] = argv;
   if (command === 'help' || command === '--help' || command === '-h') return { command: 'help' };
   if (command === 'version' || command === '--version') return { command: 'version' };
+  if (OTA_COMMANDS.includes(command)) return parseOtaCli(command, rest, usage);
   const { values } = parseArgs({
     args: [...rest],
     strict: true,

@@ -7,6 +7,7 @@ import { parseCli, USAGE, type CliCommand } from './cli-args.js';
 import { loadConfigFile, parseConfig } from './config/load.js';
 import { createLogger, type Logger } from './log.js';
 import { Appliance } from './main.js';
+import { runOtaCommand } from './ota/ota-cli.js';
 import { packageVersion } from './version.js';
 
 /** sysexits' EX_CONFIG: the systemd unit does not restart on it, since a restart cannot fix a bad file. */
@@ -27,6 +28,14 @@ async function main(): Promise<void> {
       return;
     case 'version':
       process.stdout.write(`${packageVersion()}\n`);
+      return;
+    case 'keys generate':
+    case 'bundle create':
+    case 'bundle verify':
+    case 'update apply':
+    case 'update resume':
+    case 'update status':
+      process.exitCode = await runOtaCommand(command);
       return;
     case 'emulate': {
       const scenario = await startScenario(command.scenario, { log, host: command.host, port: command.port, scale: command.scale });
