@@ -1,0 +1,141 @@
+/**
+ * Footprint of `outpost run --scenario factory --scale 4` (1,104 emulated Modbus registers polled at 1 Hz,
+ * emulators in the same process) next to a bare Node process: resident memory, bytes written to disk per
+ * hour, and start-up time to a healthy /api/health. Runs the built dist/, as a device does.
+ *
+ *   node --import tsx test/bench/footprint.ts [--warmup 60] [--duration 180] [--scale 4] [--starts 5]
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import Database from 'better-sqlite3';
+import { buildScenario, registerCount } from '../../drivers/sim/scenario.js';
+import { fmt, median, mib, note, numberFlag, printTable } from './bench-kit.js';
+import { BenchProcess, CLI, freePort, getJson, msUntilOk, sleep } from './bench-process.js';
+
+const TARGET_EXTRA_RSS = 80 * 1024 * 1024;
+const HOUR_MS = 3_600_000;
+
+interface Stats {
+  bytesWritten: number;
+}
+
+interface Health {
+  services?: Record<string, { devices?: { ok: number; degraded: number; offline: number } }>;
+  [key: string]: unknown;
+}
+
+/** `outpost run` with a fresh data dir and a known port; `remove()` deletes the dir once it has stopped. */
+async function startAppliance(scale: number): Promise<{ proc: BenchProcess; url: string; db: string; remove: () => void }> {
+  const dir = mkdtempSync(join(tmpdir(), 'outpost-bench-footprint-'));
+  const port = await freePort();
+  const proc = BenchProcess.spawn([CLI, 'run', '--scenario', 'factory', '--scale', String(scale), '--data', dir, '--http', `127.0.0.1:${port}`]);
+  return { proc, url: `http://127.0.0.1:${port}`, db: join(dir, 'outpost.db'), remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+async function startupTimes(scale: number, starts: number): Promise<{ outpost: number[]; bare: number[] }> {
+  const outpost: number[] = [];
+  const bare: number[] = [];
+  for (let i = 0; i < starts; i++) {
+    const app = await startAppliance(scale);
+    try {
+      outpost.push(await msUntilOk(app.proc, `${app.url}/api/health`));
+    } finally {
+      await app.proc.stop();
+      app.remove();
+    }
+    const node = BenchProcess.spawn(['-e', '']);
+    await node.exit();
+    bare.push(performance.now() - node.spawnedAt);
+  }
+  return { outpost, bare };
+}
+
+function readingRows(dbPath: string): number {
+  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare('SELECT count(*) FROM readings').pluck().get() as number;
+  } finally {
+    db.close();
+  }
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`);
+  const warmupS = numberFlag('warmup', 60);
+  const durationS = numberFlag('duration', 180);
+  const scale = numberFlag('scale', 4);
+  const starts = numberFlag('starts', 5);
+  const scenario = buildScenario('factory', { startMs: Date.now(), scale });
+  const points = scenario.devices.reduce((n, d) => n + d.profile.points.length, 0);
+  note(
+    `footprint: factory scenario at scale ${scale}: ${scenario.devices.length} Modbus devices, ${fmt(registerCount(scenario))} registers (${fmt(points)} points) polled at 1 Hz; ` +
+      `warm-up ${warmupS} s, measured ${durationS} s, ${starts} starts; node ${process.version}`,
+  );
+  // The first fetch loads undici; done here so it is not counted in the first start-up.
+  await getJson('http://127.0.0.1:9/');
+
+  const startup = await startupTimes(scale, starts);
+
+  const app = await startAppliance(scale);
+  const bare = BenchProcess.spawn(['-e', 'setInterval(() => {}, 1000)']);
+  try {
+    await msUntilOk(app.proc, `${app.url}/api/health`);
+    await sleep(warmupS * 1000);
+    const stats = async () => (await getJson<Stats>(`${app.url}/api/stats`))?.body.bytesWritten ?? Number.NaN;
+    const begin = { at: performance.now(), io: app.proc.writeBytes(), store: await stats(), rows: readingRows(app.db) };
+    const rss = { outpost: [] as number[], bare: [] as number[] };
+    while (performance.now() - begin.at < durationS * 1000) {
+      if (!app.proc.alive) throw new Error(`outpost stopped during the measurement: ${app.proc.describeFailure()}`);
+      rss.outpost.push(app.proc.rss());
+      rss.bare.push(bare.rss());
+      await sleep(1000);
+    }
+    const end = { at: performance.now(), io: app.proc.writeBytes(), store: await stats(), rows: readingRows(app.db) };
+    const health = (await getJson<Health>(`${app.url}/api/health`))?.body;
+    const elapsedMs = end.at - begin.at;
+    const perHour = (bytes: number) => mib((bytes / elapsedMs) * HOUR_MS);
+
+    const extra = median(rss.outpost) - median(rss.bare);
+    printTable(
+      `Resident memory (VmRSS, ${rss.outpost.length} samples at 1 s after ${warmupS} s warm-up)`,
+      ['process', 'median', 'max'],
+      [
+        [`outpost run --scenario factory --scale ${scale}`, mib(median(rss.outpost)), mib(Math.max(...rss.outpost))],
+        ['node -e "setInterval(()=>{},1000)"', mib(median(rss.bare)), mib(Math.max(...rss.bare))],
+        ['outpost − bare', mib(extra), mib(Math.max(...rss.outpost) - Math.max(...rss.bare))],
+      ],
+    );
+    note(`target: < ${mib(TARGET_EXTRA_RSS)} more than bare node: ${extra < TARGET_EXTRA_RSS ? 'met' : 'MISSED'}`);
+
+    printTable(
+      `Flash wear (over ${fmt(elapsedMs / 1000, 0)} s, extrapolated to an hour)`,
+      ['measure', 'in interval', 'per hour'],
+      [
+        ['/proc/<pid>/io write_bytes (kernel)', mib(end.io - begin.io), perHour(end.io - begin.io)],
+        ['store estimate (/api/stats bytesWritten)', mib(end.store - begin.store), perHour(end.store - begin.store)],
+      ],
+    );
+    const rowsPerS = ((end.rows - begin.rows) / elapsedMs) * 1000;
+    const modbus = health?.services?.modbus?.devices;
+    note(
+      `load: ${fmt(rowsPerS, 0)} readings stored per second; modbus devices ${modbus ? JSON.stringify(modbus) : 'unknown'}; ` +
+        `error lines logged: ${app.proc.errorsLogged}`,
+    );
+
+    printTable(
+      `Start-up (ms, median of ${starts}, fresh data dir each)`,
+      ['command', 'median', 'min', 'max'],
+      [
+        [`outpost run --scale ${scale} → /api/health 200`, fmt(median(startup.outpost)), fmt(Math.min(...startup.outpost)), fmt(Math.max(...startup.outpost))],
+        ['node -e "" → exit', fmt(median(startup.bare)), fmt(Math.min(...startup.bare)), fmt(Math.max(...startup.bare))],
+      ],
+    );
+  } finally {
+    await Promise.all([app.proc.stop(), bare.stop()]);
+    app.remove();
+  }
+}
+
+await main();
