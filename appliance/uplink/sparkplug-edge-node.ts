@@ -1,0 +1,233 @@
+import { connect, type MqttClient } from 'mqtt';
+import type { Command, DeviceInfo } from '../../drivers/types.js';
+import type { Logger } from '../log.js';
+import { describeConnectionError, jitteredBackoff, redactedUrl } from './broker-security.js';
+import type { BdSeqFile } from './bd-seq-file.js';
+import type { UplinkClientOptions, UplinkStatus } from './mqtt-uplink.js';
+import { OutboxDrain } from './outbox-drain.js';
+import type { OutboxRow, OutboxSource } from './outbox-source.js';
+import { rowContent } from './outbox-row-content.js';
+import { SparkplugCatalog } from './sparkplug-catalog.js';
+import { SparkplugCommands } from './sparkplug-commands.js';
+import * as msg from './sparkplug-messages.js';
+
+export interface SparkplugEdgeNodeDeps extends msg.EdgeNodeId {
+  url: string;
+  outbox: OutboxSource;
+  log: Logger;
+  version: string;
+  bdSeq: BdSeqFile;
+  /** Devices the node declares at birth with their outputs (DCMD targets). */
+  devices: () => readonly DeviceInfo[];
+  /** Where DCMD output writes go; the command router in `appliance/downlink`. */
+  write: (command: Command) => Promise<void>;
+  /** Hold births and data while this Sparkplug host application is not ONLINE (its STATE topic). */
+  primaryHostId?: string;
+  clientOptions?: UplinkClientOptions;
+  reconnect?: { minMs: number; maxMs: number };
+  /**
+   * QoS of DDATA. Sparkplug 3.0 asks for 0; the default 1 keeps the outbox promise (a row leaves the
+   * outbox only once the broker has it). Births and deaths follow the spec (0, and 1 for NDEATH).
+   */
+  dataQos?: 0 | 1;
+  now?: () => number;
+}
+
+/**
+ * A Sparkplug B 3.0 edge node over its own MQTT session. Each connection is a new session: it takes a
+ * new bdSeq (persisted), sets NDEATH with that bdSeq as its QoS 1 will, and sends NBIRTH then a DBIRTH per
+ * device before any data, with seq running 0–255 across them. mqtt.js would re-send unacknowledged
+ * publishes on reconnect *before* the new NBIRTH, which Sparkplug forbids; so a dropped session ends its
+ * client (the drain takes those rows back and sends them again as data of the next session).
+ */
+export class SparkplugEdgeNode {
+  private client: MqttClient | undefined;
+  private drain: OutboxDrain | undefined;
+  private readonly catalog = new SparkplugCatalog();
+  private state: UplinkStatus['state'] = 'stopped';
+  private lastError: string | undefined;
+  private seq = 0;
+  private sessionBdSeq = 0;
+  private hostOnline = true;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private delayMs = 0;
+  private published = 0;
+  private running = false;
+
+  constructor(private readonly deps: SparkplugEdgeNodeDeps) {}
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    this.connectSession();
+  }
+
+  notify(): void {
+    this.drain?.notify();
+  }
+
+  /** Births again on the next chance (a host asked, or a device appeared). */
+  rebirth(): void {
+    if (this.client?.connected && this.hostOnline) this.birth(this.client);
+  }
+
+  status(): UplinkStatus {
+    return {
+      state: this.state,
+      ...(this.lastError === undefined ? {} : { lastError: this.lastError }),
+      published: this.published + (this.drain?.published ?? 0),
+      broker: redactedUrl(this.deps.url),
+    };
+  }
+
+  /** Announces NDEATH itself (the will is for sockets that die), then disconnects cleanly. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    clearTimeout(this.retryTimer);
+    const { client, drain } = this;
+    this.client = undefined;
+    this.drain = undefined;
+    this.state = 'stopped';
+    if (!client || !drain) return;
+    drain.pause();
+    if (client.connected) {
+      const death = msg.ndeathPayload(this.sessionBdSeq, this.now());
+      await withTimeout(new Promise<void>((resolve) => client.publish(this.topic('NDEATH'), death, { qos: 1 }, () => resolve())));
+    }
+    await withTimeout(new Promise<void>((resolve) => client.end(false, {}, () => resolve())));
+    client.end(true);
+    drain.close();
+    this.published += drain.published;
+    this.deps.log.info({ broker: redactedUrl(this.deps.url) }, 'sparkplug edge node stopped');
+  }
+
+  private connectSession(): void {
+    if (!this.running) return;
+    const bdSeq = this.deps.bdSeq.take();
+    this.sessionBdSeq = bdSeq;
+    this.hostOnline = this.deps.primaryHostId === undefined;
+    const client = connect(this.deps.url, {
+      ...this.deps.clientOptions,
+      clientId: `outpost-${this.deps.groupId}-${this.deps.edgeNodeId}`,
+      clean: true,
+      reconnectPeriod: 0,
+      connectTimeout: 10_000,
+      keepalive: 30,
+      queueQoSZero: false,
+      will: { topic: this.topic('NDEATH'), payload: msg.ndeathPayload(bdSeq, this.now()), qos: 1, retain: false },
+    });
+    const drain = new OutboxDrain({ outbox: this.deps.outbox, log: this.deps.log, publish: (row, done) => this.publishRow(client, row, done) });
+    const commands = new SparkplugCommands({ id: this.deps, catalog: this.catalog, log: this.deps.log, write: this.deps.write, rebirth: () => this.rebirth() });
+    this.client = client;
+    this.drain = drain;
+    this.state = 'connecting';
+
+    client.on('connect', () => {
+      this.delayMs = 0;
+      this.state = 'connected';
+      this.lastError = undefined;
+      this.deps.log.info({ broker: redactedUrl(this.deps.url), bdSeq }, 'sparkplug edge node connected');
+      const filters = [this.topic('NCMD'), `${this.topic('DCMD')}/+`];
+      if (this.deps.primaryHostId) filters.push(`spBv1.0/STATE/${this.deps.primaryHostId}`);
+      client.subscribe(filters, { qos: 1 }, (err) => {
+        if (err) this.deps.log.warn({ err: err.message }, 'sparkplug edge node cannot subscribe to commands');
+        if (this.hostOnline && this.client === client) this.birth(client);
+      });
+    });
+    client.on('message', (topic, payload) => {
+      if (topic.startsWith('spBv1.0/STATE/')) this.hostState(client, payload);
+      else commands.handle(topic, payload);
+    });
+    client.on('error', (err: Error & { code?: unknown }) => {
+      const { code, message } = describeConnectionError(err);
+      if (message !== this.lastError) {
+        this.deps.log.warn({ broker: redactedUrl(this.deps.url), code, err: message }, 'sparkplug edge node cannot reach its broker; retrying');
+      }
+      this.lastError = message;
+    });
+    client.on('close', () => {
+      if (this.client !== client) return;
+      if (this.state === 'connected') this.lastError = 'connection lost';
+      this.state = 'connecting';
+      this.client = undefined;
+      this.drain = undefined;
+      // Fails what mqtt.js still holds, so those rows go out again as data of the next session.
+      drain.pause();
+      client.end(true);
+      drain.close();
+      this.published += drain.published;
+      this.delayMs = jitteredBackoff(this.delayMs, this.deps.reconnect ?? { minMs: 1_000, maxMs: 30_000 });
+      this.retryTimer = setTimeout(() => this.connectSession(), this.delayMs);
+    });
+  }
+
+  private birth(client: MqttClient): void {
+    this.drain?.pause();
+    this.seq = 0;
+    const now = this.now();
+    for (const device of this.deps.devices()) this.catalog.addDevice(device.id, device.outputs);
+    client.publish(this.topic('NBIRTH'), msg.nbirthPayload(this.sessionBdSeq, this.nextSeq(), this.deps.version, now), { qos: 0 });
+    for (const device of this.catalog.knownDevices()) this.publishDbirth(client, device, now);
+    this.drain?.resume();
+  }
+
+  private publishDbirth(client: MqttClient, device: string, now: number): void {
+    client.publish(this.topic('DBIRTH', device), msg.dbirthPayload(this.catalog, device, this.nextSeq(), now), { qos: 0 });
+  }
+
+  private publishRow(client: MqttClient, row: OutboxRow, done: (err?: Error) => void): void {
+    const content = rowContent(row);
+    if (!content) {
+      // Acknowledged so it cannot block the outbox; the JSON uplink (if any) still has its own copy.
+      this.deps.log.error({ seq: row.seq, topic: row.topic }, 'sparkplug edge node skipped an outbox row it cannot read');
+      done();
+      return;
+    }
+    const now = this.now();
+    const device = content.kind === 'summary' ? content.summary.device : content.alert.device;
+    const grew = content.kind === 'summary' ? this.catalog.addSummaryMetric(device, content.summary.metric, content.summary.unit) : this.catalog.addDevice(device);
+    // A metric the host has not seen declared yet: declare the device again before its data.
+    if (grew) this.publishDbirth(client, device, now);
+    const payload =
+      content.kind === 'summary'
+        ? msg.summaryDdata(this.catalog, content.summary, this.nextSeq(), now)
+        : msg.alertDdata(this.catalog, content.alert, this.nextSeq(), now);
+    client.publish(this.topic('DDATA', device), payload, { qos: this.deps.dataQos ?? 1 }, (err) => done(err));
+  }
+
+  private hostState(client: MqttClient, payload: Buffer): void {
+    let online = false;
+    try {
+      online = (JSON.parse(payload.toString('utf8')) as { online?: unknown }).online === true;
+    } catch {
+      this.deps.log.warn({ host: this.deps.primaryHostId }, 'primary host STATE is not JSON; treating it as offline');
+    }
+    if (online === this.hostOnline) return;
+    this.hostOnline = online;
+    this.deps.log.info({ host: this.deps.primaryHostId, online }, 'sparkplug primary host state changed');
+    // Offline: hold everything in the outbox. Online again: a fresh birth, then the backlog.
+    if (online) this.birth(client);
+    else this.drain?.pause();
+  }
+
+  private nextSeq(): number {
+    const seq = this.seq;
+    this.seq = (this.seq + 1) % 256;
+    return seq;
+  }
+
+  private topic(type: msg.SparkplugMessageType, device?: string): string {
+    return msg.sparkplugTopic(this.deps, type, device);
+  }
+
+  private now(): number {
+    return (this.deps.now ?? Date.now)();
+  }
+}
+
+const STOP_TIMEOUT_MS = 2_000;
+
+function withTimeout(promise: Promise<void>): Promise<void> {
+  return Promise.race([promise, new Promise<void>((resolve) => setTimeout(resolve, STOP_TIMEOUT_MS).unref())]);
+}
