@@ -2,26 +2,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { SummaryPayload } from '../../appliance/uplink/summary-message.js';
 import { startMosquitto, type Mosquitto } from '../support/mosquitto.js';
 import { recordTopic, type RecordingSubscriber } from '../support/mosquitto-subscriber.js';
 import { OutpostProcess } from '../support/outpost-process.js';
 import { until } from '../support/until.js';
 
-interface SummaryJson {
-  v: number;
-  seq: number;
-  device: string;
-  metric: string;
-  unit: string;
-  start: number;
-  end: number;
-  count: number;
-  min: number;
-  max: number;
-  mean: number;
-  last: number;
-  stddev: number;
-}
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -54,8 +40,8 @@ async function subscriber(url: string, nodeId: string, durable = false): Promise
 }
 
 /** Every seq from the first to the last arrived, in order, and a repeated seq always carried the same summary. */
-function expectNoLossNoConflict(sub: RecordingSubscriber): SummaryJson[] {
-  const received = sub.json() as SummaryJson[];
+function expectNoLossNoConflict(sub: RecordingSubscriber): SummaryPayload[] {
+  const received = sub.json() as SummaryPayload[];
   const bySeq = new Map<number, string>();
   for (const s of received) {
     const body = JSON.stringify(s);
@@ -78,7 +64,7 @@ describe('outpost run --scenario factory, end to end with a real Mosquitto', () 
     cleanups.push(() => status.close());
     await outpost(['--scenario', 'factory', '--mqtt', mosquitto.url, '--window', '1', '--node-id', 'line-1', '--data', dataDir()]);
 
-    const devices = () => new Set((sub.json() as SummaryJson[]).map((s) => s.device));
+    const devices = () => new Set((sub.json() as SummaryPayload[]).map((s) => s.device));
     await until('summaries from 28 or more emulated devices', () => devices().size >= 28, 30_000);
     const summaries = expectNoLossNoConflict(sub);
     const sample = summaries.find((s) => s.metric === 'temperature' && s.device.startsWith('modbus:tcp/'));
@@ -121,7 +107,7 @@ describe('outpost run --scenario factory, end to end with a real Mosquitto', () 
     const lastSeqDuringOutage = (await stats()).body.outbox;
     await mosquitto.restart();
 
-    await until('the outage backlog delivered', () => (sub.json() as SummaryJson[]).some((s) => s.seq >= (lastSeqDuringOutage.oldestSeq ?? 0) + lastSeqDuringOutage.depth), 45_000);
+    await until('the outage backlog delivered', () => (sub.json() as SummaryPayload[]).some((s) => s.seq >= (lastSeqDuringOutage.oldestSeq ?? 0) + lastSeqDuringOutage.depth), 45_000);
     expectNoLossNoConflict(sub);
   });
 });

@@ -5,31 +5,15 @@ import { ModbusEmulator, type ModbusEndpoint } from '../../drivers/modbus/emulat
 import { ModbusDriver, modbusDeviceId } from '../../drivers/modbus/modbus-driver.js';
 import { sdm120 } from '../../drivers/modbus/profiles/eastron-sdm120.js';
 import { xyMd02 } from '../../drivers/modbus/profiles/xy-md02.js';
-import type { DeviceInfo, DriverSink, Reading } from '../../drivers/types.js';
+import { RecordingSink } from '../support/recording-sink.js';
 import { until } from '../support/until.js';
 
 const world: Record<string, number> = { voltage: 231, current: 2, power: 400, temperature: 21.5, humidity: 40 };
 const read = (metric: string) => world[metric] ?? 1;
 
-class Recorder implements DriverSink {
-  readonly received: Reading[] = [];
-  readonly changes: DeviceInfo[] = [];
-  readings(batch: Reading[]): void {
-    this.received.push(...batch);
-  }
-  deviceHealth(device: DeviceInfo): void {
-    this.changes.push(device);
-  }
-  countFrom(device: string): number {
-    return this.received.filter((r) => r.device === device).length;
-  }
-  reached(device: string, state: string): DeviceInfo | undefined {
-    return this.changes.find((c) => c.id === device && c.health.state === state);
-  }
-}
 
 const emulator = new ModbusEmulator({ log: silentLogger() });
-const sink = new Recorder();
+const sink = new RecordingSink();
 let driver: ModbusDriver;
 let tcp: ModbusEndpoint;
 let rtu: ModbusEndpoint;

@@ -2,31 +2,13 @@ import modbusSerial from 'modbus-serial';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../appliance/log.js';
 import { ModbusEmulator, type TcpGatewayEndpoint } from '../../drivers/modbus/emulator/modbus-emulator.js';
-import type { ModbusProfile } from '../../drivers/modbus/profile.js';
 import { sdm120 } from '../../drivers/modbus/profiles/eastron-sdm120.js';
 import { xyMd02 } from '../../drivers/modbus/profiles/xy-md02.js';
-
-/** A device with outputs: two relays and a setpoint in tenths of a degree. */
-const relayBoard: ModbusProfile = {
-  name: 'relay-board',
-  description: 'test: two relay coils and a setpoint register',
-  points: [],
-  outputs: [
-    { name: 'relay1', table: 'coil', address: 0, type: 'bool' },
-    { name: 'relay2', table: 'coil', address: 1, type: 'bool' },
-    { name: 'setpoint', table: 'holding', address: 0x10, type: 'int16', scale: 0.1 },
-  ],
-};
+import { BOARD, METER, read, relayBoard, SENSOR, world } from '../support/modbus-test-devices.js';
 
 // The CommonJS module is its own default export; its typings only describe `.default`.
 const ModbusRTU = modbusSerial.default;
 type ModbusClient = InstanceType<typeof ModbusRTU>;
-
-const METER = 1;
-const SENSOR = 2;
-const BOARD = 3;
-const world: Record<string, number> = { voltage: 230, temperature: 20, humidity: 50 };
-const read = (metric: string) => world[metric] ?? 0;
 
 const emulator = new ModbusEmulator({ log: silentLogger() });
 let gateway: TcpGatewayEndpoint;

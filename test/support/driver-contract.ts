@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalise } from '../../appliance/pipeline/normalise.js';
-import type { DeviceInfo, Driver, DriverSink, Reading } from '../../drivers/types.js';
+import type { Driver } from '../../drivers/types.js';
+import { RecordingSink } from './recording-sink.js';
 import { until } from './until.js';
 
 export interface ContractSubject {
@@ -12,16 +13,6 @@ export interface ContractSubject {
   teardown(): Promise<void>;
 }
 
-class RecordingSink implements DriverSink {
-  readonly received: Reading[] = [];
-  readonly health: DeviceInfo[] = [];
-  readings(batch: Reading[]): void {
-    this.received.push(...batch);
-  }
-  deviceHealth(device: DeviceInfo): void {
-    this.health.push(device);
-  }
-}
 
 /**
  * The behaviour every driver owes the appliance, whatever its protocol or transport (MQTT.js runs one
@@ -62,7 +53,7 @@ export function driverContract(name: string, setup: () => Promise<ContractSubjec
     it('reports every device healthy once it answers', async () => {
       await until('all devices ok', () => subject.driver.devices().every((d) => d.health.state === 'ok'));
       expect(subject.driver.health().state).toBe('ok');
-      expect(sink.health.some((d) => d.health.state === 'ok')).toBe(true);
+      expect(sink.changes.some((d) => d.health.state === 'ok')).toBe(true);
     });
 
     it('writes to an output when it has one', async (ctx) => {
