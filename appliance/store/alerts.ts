@@ -38,6 +38,7 @@ export class Alerts {
   private readonly insertRow: Statement<Insert>;
   private readonly select: Statement<[{ open: number | null; limit: number }], AlertRow>;
   private readonly deleteOld: Statement<[number]>;
+  private readonly ackRow: Statement<[number, number]>;
 
   constructor(db: Db) {
     this.insertRow = db.prepare(
@@ -49,6 +50,12 @@ export class Alerts {
     );
     // An alert still open is kept whatever its age: an old outage that never cleared is still news.
     this.deleteOld = db.prepare(`DELETE FROM alerts AS a WHERE a.ts < ? AND NOT ${IS_OPEN}`);
+    this.ackRow = db.prepare(`UPDATE alerts SET acked_ts = ? WHERE id = ? AND state = 'raised' AND acked_ts IS NULL`);
+  }
+
+  /** Marks a raised alert acknowledged; false when there is no such raised alert or it was acknowledged before. */
+  ack(id: number, ts: number): boolean {
+    return this.ackRow.run(ts, id).changes === 1;
   }
 
   insert(alert: Alert): void {

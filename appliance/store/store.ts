@@ -157,6 +157,14 @@ export class Store implements OutboxSource {
     return this.read('reading alerts', (s) => s.tables.alerts.query(query));
   }
 
+  /** Acknowledges a raised alert (it stops being open); throws ALERT_UNKNOWN when there is no such unacknowledged alert. */
+  ackAlert(id: number): void {
+    const s = this.opened('ackAlert');
+    const done = this.guard(`acknowledging alert ${id}`, () => s.tables.alerts.ack(id, this.now()));
+    if (!done) throw new OutpostError('ALERT_UNKNOWN', `no unacknowledged raised alert ${id}`, { id });
+    this.afterWrite(s);
+  }
+
   devices(): DeviceInfo[] {
     return this.read('reading devices', (s) => s.tables.devices.all());
   }
