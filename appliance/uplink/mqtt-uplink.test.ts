@@ -209,10 +209,15 @@ describe('MqttUplink across broker outages', () => {
     fill(outbox, 'node-6', 3);
     const up = await uplink({ url: b.url, nodeId: 'node-6', outbox, log });
     await until('the refusal', () => up.status().lastError);
-    expect(up.status()).toMatchObject({ state: 'connecting', lastError: 'Connection refused: Not authorized', published: 0 });
+    expect(up.status()).toMatchObject({
+      state: 'connecting',
+      lastError: expect.stringContaining('Connection refused: Not authorized'),
+      lastErrorCode: 'UPLINK_AUTH_REFUSED',
+      published: 0,
+    });
     await new Promise((resolve) => setTimeout(resolve, 300)); // retries continue at 50–200 ms
     expect(lines.filter((l) => l.msg.includes('cannot reach'))).toEqual([
-      expect.objectContaining({ err: 'Connection refused: Not authorized', broker: b.url }),
+      expect.objectContaining({ err: expect.stringContaining('Connection refused: Not authorized'), broker: b.url }),
     ]);
     expect(outbox.outboxStats().depth).toBe(3);
   });

@@ -1,6 +1,7 @@
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import { OutpostError } from '../../drivers/types.js';
 import type { Logger } from '../log.js';
+import { describeConnectionError, jitteredBackoff } from './broker-security.js';
 import { OutboxDrain } from './outbox-drain.js';
 import type { OutboxSource } from './outbox-source.js';
 import { topicSegment } from './summary-message.js';
@@ -20,6 +21,8 @@ export interface UplinkStatus {
   state: UplinkState;
   /** Why the last connection attempt failed or the session dropped; cleared on connect. */
   lastError?: string;
+  /** The OutpostError code of `lastError`, e.g. `UPLINK_TLS_UNTRUSTED`, `UPLINK_AUTH_REFUSED`. */
+  lastErrorCode?: string;
   /** Outbox rows the broker acknowledged since start. */
   published: number;
   /** The broker URL without credentials; empty when disabled. */
@@ -54,6 +57,7 @@ export class MqttUplink {
   private drain: OutboxDrain | undefined;
   private state: UplinkState = 'stopped';
   private lastError: string | undefined;
+  private lastErrorCode: string | undefined;
   /** The error last written to the log, so a retry loop logs a failure once, not once per attempt. */
   private loggedError: string | undefined;
   private stopping: Promise<void> | undefined;
@@ -102,6 +106,7 @@ export class MqttUplink {
       client.options.reconnectPeriod = minMs;
       this.state = 'connected';
       this.lastError = undefined;
+      this.lastErrorCode = undefined;
       this.loggedError = undefined;
       this.deps.log.info({ broker }, 'uplink connected');
       const birth = { state: 'online', version: this.deps.version, ts: Date.now() };
@@ -109,7 +114,7 @@ export class MqttUplink {
       drain.resume();
     });
     client.on('reconnect', () => {
-      client.options.reconnectPeriod = Math.min(maxMs, (client.options.reconnectPeriod ?? minMs) * 2);
+      client.options.reconnectPeriod = jitteredBackoff(client.options.reconnectPeriod ?? minMs, { minMs, maxMs });
     });
     client.on('close', () => {
       drain.pause();
@@ -119,12 +124,13 @@ export class MqttUplink {
       this.deps.log.warn({ broker }, 'uplink lost its broker connection; reconnecting');
     });
     client.on('error', (err: Error & { code?: unknown }) => {
-      // Connection refused, not authorised (CONNACK 5), DNS failures: one line per new reason, not per retry.
-      const reason = err.message || String(err.code ?? err.name);
+      // Connection refused, not authorised (CONNACK 5), untrusted certificate: one line per new reason, not per retry.
+      const { code, message: reason } = describeConnectionError(err);
       this.lastError = reason;
+      this.lastErrorCode = code;
       if (reason === this.loggedError) return;
       this.loggedError = reason;
-      this.deps.log.warn({ broker, err: reason }, 'uplink cannot reach its broker; retrying');
+      this.deps.log.warn({ broker, code, err: reason }, 'uplink cannot reach its broker; retrying');
     });
   }
 
@@ -137,6 +143,7 @@ export class MqttUplink {
     return {
       state: this.state,
       ...(this.lastError === undefined ? {} : { lastError: this.lastError }),
+      ...(this.lastErrorCode === undefined ? {} : { lastErrorCode: this.lastErrorCode }),
       published: this.drain?.published ?? 0,
       broker: this.broker(),
     };

@@ -46,6 +46,7 @@ export class SparkplugEdgeNode {
   private readonly catalog = new SparkplugCatalog();
   private state: UplinkStatus['state'] = 'stopped';
   private lastError: string | undefined;
+  private lastErrorCode: string | undefined;
   private seq = 0;
   private sessionBdSeq = 0;
   private hostOnline = true;
@@ -75,6 +76,7 @@ export class SparkplugEdgeNode {
     return {
       state: this.state,
       ...(this.lastError === undefined ? {} : { lastError: this.lastError }),
+      ...(this.lastErrorCode === undefined ? {} : { lastErrorCode: this.lastErrorCode }),
       published: this.published + (this.drain?.published ?? 0),
       broker: redactedUrl(this.deps.url),
     };
@@ -127,6 +129,7 @@ export class SparkplugEdgeNode {
       this.delayMs = 0;
       this.state = 'connected';
       this.lastError = undefined;
+      this.lastErrorCode = undefined;
       this.deps.log.info({ broker: redactedUrl(this.deps.url), bdSeq }, 'sparkplug edge node connected');
       const filters = [this.topic('NCMD'), `${this.topic('DCMD')}/+`];
       if (this.deps.primaryHostId) filters.push(`spBv1.0/STATE/${this.deps.primaryHostId}`);
@@ -145,6 +148,7 @@ export class SparkplugEdgeNode {
         this.deps.log.warn({ broker: redactedUrl(this.deps.url), code, err: message }, 'sparkplug edge node cannot reach its broker; retrying');
       }
       this.lastError = message;
+      this.lastErrorCode = code;
     });
     client.on('close', () => {
       if (this.client !== client) return;

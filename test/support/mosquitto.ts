@@ -1,8 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import tls from 'node:tls';
 
 const MOSQUITTO = '/usr/sbin/mosquitto';
 const START_TIMEOUT_MS = 5_000;
@@ -17,6 +19,10 @@ export interface MosquittoOptions {
   persistenceDir?: string;
   /** False makes the broker refuse every client (CONNACK 5, not authorised); true by default. */
   allowAnonymous?: boolean;
+  /** A TLS listener (`mqtts://`) with these PEM files; `requireCertificate` asks clients for one signed by `caFile`. */
+  tls?: { caFile: string; certFile: string; keyFile: string; requireCertificate?: boolean };
+  /** Users from a `mosquitto_passwd` file; anonymous clients are then refused unless `allowAnonymous`. */
+  passwordFile?: string;
 }
 
 export interface Mosquitto {
@@ -48,7 +54,7 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
     if (running) await terminate(running);
   };
   return {
-    url: `mqtt://127.0.0.1:${port}`,
+    url: `${options.tls ? 'mqtts' : 'mqtt'}://127.0.0.1:${port}`,
     port,
     stop,
     restart: async () => {
@@ -71,10 +77,12 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-function config(port: number, { persistenceDir, allowAnonymous = true }: MosquittoOptions): string {
+function config(port: number, { persistenceDir, tls, passwordFile, allowAnonymous = !passwordFile }: MosquittoOptions): string {
   return [
     `listener ${port} 127.0.0.1`,
     `allow_anonymous ${allowAnonymous}`,
+    ...(passwordFile ? [`password_file ${passwordFile}`] : []),
+    ...(tls ? [`cafile ${tls.caFile}`, `certfile ${tls.certFile}`, `keyfile ${tls.keyFile}`, `require_certificate ${tls.requireCertificate ?? false}`] : []),
     // Mosquitto started as root switches to user `mosquitto`, which cannot write our temp dirs.
     `user ${os.userInfo().username}`,
     // A test broker must never be the one that drops a message, whatever a test queues up.
@@ -103,7 +111,7 @@ async function spawnBroker(port: number, options: MosquittoOptions): Promise<Chi
   });
   try {
     await waitUntilRunning(child, () => log);
-    await acceptsConnections(port);
+    await acceptsConnections(port, options.tls);
     return child;
   } catch (err) {
     await terminate(child);
@@ -139,11 +147,14 @@ function waitUntilRunning(child: ChildProcess, log: () => string): Promise<void>
  * A CONNACK (accepting or not), not just a TCP accept: the kernel accepts before the broker's loop
  * runs, and mosquitto arms its run flag after logging `running`, so an early SIGTERM would be lost.
  */
-function acceptsConnections(port: number): Promise<void> {
+function acceptsConnections(port: number, pem: MosquittoOptions['tls']): Promise<void> {
   // MQTT 3.1.1 CONNECT: clean session, keepalive 60 s, empty client id.
   const connect = Buffer.from([0x10, 12, 0, 4, ...Buffer.from('MQTT'), 4, 0x02, 0, 60, 0, 0]);
   return new Promise((resolve, reject) => {
-    const socket = net.connect(port, '127.0.0.1', () => socket.write(connect));
+    // The broker's own certificate doubles as a client certificate: both are signed by the test CA.
+    const socket = pem
+      ? tls.connect({ port, host: '127.0.0.1', ca: readFileSync(pem.caFile), cert: readFileSync(pem.certFile), key: readFileSync(pem.keyFile) }, () => socket.write(connect))
+      : net.connect(port, '127.0.0.1', () => socket.write(connect));
     socket.once('data', (reply) => {
       socket.destroy();
       if (reply[0] === 0x20) resolve();
