@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { Value } from '@sinclair/typebox/value';
+import { checkGpioConfig } from '../../drivers/gpio/config-schema.js';
 import { checkModbusDevices } from '../../drivers/modbus/resolve-profile.js';
 import { OutpostError } from '../../drivers/types.js';
 import { ConfigSchema, type Config } from './schema.js';
@@ -21,6 +22,7 @@ export function parseConfig(raw: unknown, source: string, overrides: ConfigOverr
   if (problems.length === 0) {
     const config = withDefaults as Config;
     problems.push(...checkModbusDevices(config.modbus.devices, '/modbus/devices'));
+    problems.push(...checkGpioConfig(config.gpio));
   }
   const first = problems[0];
   if (first) {

@@ -1,4 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { BleConfigSchema } from '../../drivers/ble/config-schema.js';
+import { GpioConfigSchema } from '../../drivers/gpio/config-schema.js';
 import { ModbusDeviceSchema } from '../../drivers/modbus/config-schema.js';
 
 /**
@@ -53,6 +55,8 @@ export const ConfigSchema = Type.Object(
       { devices: Type.Array(ModbusDeviceSchema, { default: [] }) },
       { additionalProperties: false, default: {} },
     ),
+    ble: BleConfigSchema,
+    gpio: GpioConfigSchema,
   },
   { additionalProperties: false },
 );
