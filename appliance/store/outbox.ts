@@ -21,6 +21,8 @@ interface Tally {
 /** Counter holding the highest seq ever assigned, written whenever acks may have deleted it. */
 const LAST_SEQ = 'outbox.last_seq';
 const DROPPED = 'outbox.dropped';
+/** Prefix of the counters holding each uplink's cursor when several uplinks share the outbox. */
+const CURSOR = 'outbox.cursor.';
 
 /**
  * The `outbox` table: messages for the uplink, deleted only when acknowledged or when the byte
@@ -38,6 +40,7 @@ export class Outbox {
   private readonly selectTally: Statement<[], { depth: number; bytes: number; maxSeq: number }>;
   private readonly selectOldest: Statement<[], number | null>;
   private readonly deleteAcked: (seqs: readonly number[], lastSeq: number) => { count: number; bytes: number };
+  private readonly saveCursor: (uplink: string, ackedSeq: number, deleteUpTo: number, lastSeq: number) => { count: number; bytes: number };
 
   constructor(private readonly deps: { db: Db; counters: Counters; maxBytes: number }) {
     const { db } = deps;
@@ -62,6 +65,13 @@ export class Outbox {
       // The newest row may be among them: keep its seq so no restart hands it out again.
       if (count > 0) deps.counters.set(LAST_SEQ, lastSeq);
       return { count, bytes };
+    });
+    const deleteThrough = db.prepare<[number], number>('DELETE FROM outbox WHERE seq <= ? RETURNING length(payload)').pluck();
+    this.saveCursor = db.transaction((uplink: string, ackedSeq: number, deleteUpTo: number, lastSeq: number) => {
+      deps.counters.set(CURSOR + uplink, ackedSeq);
+      const lengths = deleteThrough.all(deleteUpTo);
+      if (lengths.length > 0) deps.counters.set(LAST_SEQ, lastSeq);
+      return { count: lengths.length, bytes: lengths.reduce((sum, n) => sum + n, 0) };
     });
   }
 
@@ -96,6 +106,22 @@ export class Outbox {
   ack(seqs: readonly number[]): void {
     const tally = this.current();
     const { count, bytes } = this.deleteAcked(seqs, tally.lastSeq);
+    tally.depth -= count;
+    tally.bytes -= bytes;
+  }
+
+  /** The highest seq `uplink` has had acknowledged, when several uplinks share the outbox; 0 if none yet. */
+  cursor(uplink: string): number {
+    return this.deps.counters.get(CURSOR + uplink);
+  }
+
+  /**
+   * Saves one uplink's cursor and deletes the rows every uplink has had acknowledged (`seq <= deleteUpTo`)
+   * in one transaction: a row leaves the outbox when the last uplink that needs it has it.
+   */
+  advanceCursor(uplink: string, ackedSeq: number, deleteUpTo: number): void {
+    const tally = this.current();
+    const { count, bytes } = this.saveCursor(uplink, ackedSeq, deleteUpTo, tally.lastSeq);
     tally.depth -= count;
     tally.bytes -= bytes;
   }

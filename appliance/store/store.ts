@@ -122,6 +122,18 @@ export class Store implements OutboxSource {
     this.afterWrite(s);
   }
 
+  /** One uplink's cursor when several share the outbox (see `SharedOutbox`); 0 if it never had an ack. */
+  outboxCursor(uplink: string): number {
+    return this.read(`reading the outbox cursor of ${uplink}`, (s) => s.tables.outbox.cursor(uplink));
+  }
+
+  /** Saves `uplink`'s cursor and deletes the rows with `seq <= deleteUpTo` (acknowledged by every uplink). */
+  advanceOutboxCursor(uplink: string, ackedSeq: number, deleteUpTo: number): void {
+    const s = this.opened('advanceOutboxCursor');
+    this.guard(`saving the outbox cursor of ${uplink}`, () => s.tables.outbox.advanceCursor(uplink, ackedSeq, deleteUpTo));
+    this.afterWrite(s);
+  }
+
   outboxStats(): OutboxStats {
     return this.read('reading outbox stats', (s) => s.tables.outbox.stats());
   }
