@@ -1,8 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import type { ModbusDeviceConfig } from '../drivers/modbus/config-schema.js';
+import { ModbusDriver } from '../drivers/modbus/modbus-driver.js';
 import { startScenario, type RunningScenario } from '../drivers/sim/start-emulators.js';
-import type { Driver } from '../drivers/types.js';
+import { OutpostError, type Driver } from '../drivers/types.js';
+import { AccessControl } from './auth/access-control.js';
 import type { Config } from './config/schema.js';
 import { createDrivers } from './drivers.js';
 import { HealthRegistry } from './health.js';
@@ -15,6 +18,7 @@ import { SystemdNotifier } from './systemd-notify.js';
 import { MqttUplink } from './uplink/mqtt-uplink.js';
 import { outboxDrafts } from './uplink/outbox-drafts.js';
 import { buildWebApp } from './web/app.js';
+import { LiveFeed } from './web/live-feed.js';
 
 const DAY_MS = 86_400_000;
 const MB = 1024 * 1024;
@@ -38,6 +42,10 @@ export class Appliance {
   private readonly drivers: Driver[] = [];
   private store: Store | undefined;
   private web: FastifyInstance | undefined;
+  private readonly live = new LiveFeed();
+  /** Where devices added at run time deliver, once the pipeline is up. */
+  private intake: Intake | undefined;
+  private driverSignal: AbortSignal | undefined;
 
   constructor(private readonly deps: ApplianceDeps) {}
 
@@ -51,13 +59,28 @@ export class Appliance {
     const { config, log, version } = this.deps;
     const nodeId = config.nodeId ?? 'outpost';
     try {
-      this.web = buildWebApp({ health: this.health, store: () => this.store, drivers: () => this.drivers });
+      const dataDir = resolve(config.dataDir);
+      mkdirSync(dataDir, { recursive: true });
+      // Before HTTP listens: the first request must already know whether setup is done.
+      const access = new AccessControl({ dataDir, log: log.child({ service: 'access' }), bootDir: '/boot/firmware' });
+      await access.start();
+      this.push('access', () => access.stop());
+      this.web = buildWebApp({
+        health: this.health,
+        store: () => this.store,
+        drivers: () => this.drivers,
+        access,
+        live: this.live,
+        log: log.child({ service: 'web' }),
+        version,
+        dataDir,
+        current: () => ({ nodeId, mqttUrl: config.mqtt.url }),
+        startModbusDevice: (device) => this.startModbusDevice(device),
+      });
       await this.web.listen({ host: config.http.host, port: config.http.port });
       this.push('http', async () => void (await this.web?.close()));
       log.info({ http: this.httpAddress }, 'http listening');
 
-      const dataDir = resolve(config.dataDir);
-      mkdirSync(dataDir, { recursive: true });
       const store = new Store({
         path: join(dataDir, 'outpost.db'),
         log: log.child({ service: 'store' }),
@@ -82,6 +105,7 @@ export class Appliance {
       }
 
       const intake = new Intake(INTAKE_CAPACITY);
+      this.intake = intake;
       const uplink = new MqttUplink({
         url: config.mqtt.url,
         nodeId,
@@ -105,12 +129,14 @@ export class Appliance {
       this.push('uplink', () => uplink.stop());
       this.health.register('uplink', () => ({ ...uplink.status() }));
 
+      tickLoop.on('tick', (event) => this.live.publish(event));
       await tickLoop.start();
       this.push('pipeline', () => tickLoop.stop());
       this.health.register('pipeline', () => ({ state: 'running', intake: intake.size }));
 
       const controller = new AbortController();
       this.push('drivers', async () => controller.abort());
+      this.driverSignal = controller.signal;
       for (const driver of createDrivers({ config, scenario, log })) {
         this.health.register(driver.protocol, () => ({ ...driver.health() }));
         this.push(driver.protocol, () => driver.stop());
@@ -146,6 +172,15 @@ export class Appliance {
     }
     this.drivers.length = 0;
     this.store = undefined;
+  }
+
+  /** A device added from the web page: polled from now on by a driver of its own, stopped with the others. */
+  private async startModbusDevice(device: ModbusDeviceConfig): Promise<void> {
+    if (!this.intake || !this.driverSignal) throw new OutpostError('STARTING', 'outpost is still starting; try again in a moment');
+    const driver = new ModbusDriver({ devices: [device], log: this.deps.log });
+    this.push(`modbus ${device.name}`, () => driver.stop());
+    await driver.start(this.intake, this.driverSignal);
+    this.drivers.push(driver);
   }
 
   private push(name: string, stop: () => Promise<void>): void {

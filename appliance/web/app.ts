@@ -1,64 +1,56 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { HealthRegistry } from '../health.js';
-import type { Store } from '../store/store.js';
+import type { ModbusDeviceConfig } from '../../drivers/modbus/config-schema.js';
 import type { Driver } from '../../drivers/types.js';
+import type { AccessControl } from '../auth/access-control.js';
+import type { HealthRegistry } from '../health.js';
+import type { Logger } from '../log.js';
+import type { Store } from '../store/store.js';
+import { installAuthGuard } from './auth-guard.js';
+import { ConfigFile } from './config-file.js';
+import { dataRoutes } from './data-routes.js';
+import { deviceRoutes } from './device-routes.js';
+import { installErrorHandling } from './http-errors.js';
+import type { LiveFeed } from './live-feed.js';
+import { liveRoutes } from './live-routes.js';
+import { Nmcli, type NetworkManager } from './network-manager.js';
+import { loadPage, pageRoutes } from './page-routes.js';
+import { sessionRoutes } from './session-routes.js';
+import { setupRoutes } from './setup-routes.js';
+import { systemRoutes } from './system-routes.js';
 
 export interface WebDeps {
   health: HealthRegistry;
   /** Absent until the store has opened; data routes answer 503 until then. */
   store: () => Store | undefined;
   drivers: () => readonly Driver[];
+  access: AccessControl;
+  live: LiveFeed;
+  log: Logger;
+  version: string;
+  dataDir: string;
+  /** The running node id and broker URL, for the settings form. */
+  current: () => { nodeId: string; mqttUrl: string | undefined };
+  startModbusDevice: (config: ModbusDeviceConfig) => Promise<void>;
+  network?: NetworkManager;
+  thermalRoot?: string;
 }
 
-/** The HTTP API as a factory, so tests drive it with `inject` and `main` gives it a port. */
+/**
+ * The HTTP API and the page as a factory, so tests drive it with `inject` and `main` gives it a port.
+ * One plugin per area; an area added later (updates) registers its own plugin behind the same guard.
+ */
 export function buildWebApp(deps: WebDeps): FastifyInstance {
-  const app = Fastify({ logger: false });
-
-  app.get('/api/health', async (_request, reply) => {
-    const report = deps.health.report();
-    return reply.code(report.ready ? 200 : 503).send(report);
-  });
-
-  app.get('/api/devices', async (_request, reply) => {
-    const live = deps.drivers().flatMap((d) => d.devices());
-    if (live.length > 0) return live;
-    const store = deps.store();
-    return store ? store.devices() : reply.code(503).send({ error: 'starting' });
-  });
-
-  app.get<{ Querystring: { device?: string } }>('/api/readings/latest', async (request, reply) => {
-    const store = deps.store();
-    return store ? store.latestReadings(request.query.device) : reply.code(503).send({ error: 'starting' });
-  });
-
-  app.get<{ Querystring: { device?: string; metric?: string; from?: string; to?: string; limit?: string } }>(
-    '/api/summaries',
-    async (request, reply) => {
-      const store = deps.store();
-      if (!store) return reply.code(503).send({ error: 'starting' });
-      const q = request.query;
-      return store.summaries({
-        ...(q.device ? { device: q.device } : {}),
-        ...(q.metric ? { metric: q.metric } : {}),
-        ...(q.from ? { from: Number(q.from) } : {}),
-        ...(q.to ? { to: Number(q.to) } : {}),
-        limit: Math.min(Number(q.limit ?? 500), 10_000),
-      });
-    },
-  );
-
-  app.get<{ Querystring: { open?: string } }>('/api/alerts', async (request, reply) => {
-    const store = deps.store();
-    if (!store) return reply.code(503).send({ error: 'starting' });
-    const { open } = request.query;
-    return store.alerts({ ...(open === undefined ? {} : { open: open === 'true' }), limit: 200 });
-  });
-
-  app.get('/api/stats', async (_request, reply) => {
-    const store = deps.store();
-    if (!store) return reply.code(503).send({ error: 'starting' });
-    return { counters: store.counters(), outbox: store.outboxStats(), bytesWritten: store.bytesWritten() };
-  });
-
+  // Open SSE streams must not hold up a stop; the body limit covers a certificate chain with room to spare.
+  const app = Fastify({ logger: false, forceCloseConnections: true, bodyLimit: 256 * 1024 });
+  installErrorHandling(app, deps.log);
+  installAuthGuard(app, deps.access);
+  const config = new ConfigFile({ dataDir: deps.dataDir });
+  void app.register(dataRoutes(deps));
+  void app.register(sessionRoutes(deps.access));
+  void app.register(setupRoutes({ access: deps.access, config, current: deps.current }));
+  void app.register(deviceRoutes({ drivers: deps.drivers, config, startModbusDevice: deps.startModbusDevice, log: deps.log }));
+  void app.register(systemRoutes({ ...deps, network: deps.network ?? new Nmcli() }));
+  void app.register(liveRoutes(deps.live));
+  void app.register(pageRoutes(loadPage()));
   return app;
 }

@@ -1,0 +1,70 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { OutpostError } from '../../drivers/types.js';
+import type { ModbusDeviceConfig } from '../../drivers/modbus/config-schema.js';
+import { writeFileDurably } from '../auth/auth-state.js';
+import { parseConfig } from '../config/load.js';
+import type { BrokerInput } from './broker-settings.js';
+
+type RawConfig = Record<string, unknown> & { mqtt?: Record<string, unknown>; modbus?: { devices?: unknown[] } };
+
+/**
+ * What the page changes in the config file `outpost run` reads from the data folder. Only the fields
+ * the page owns are touched, command-line overrides are never written back, and the result is
+ * validated by the config schema before it replaces the old file atomically.
+ */
+export class ConfigFile {
+  constructor(private readonly deps: { dataDir: string }) {}
+
+  get path(): string {
+    return join(this.deps.dataDir, 'config.json');
+  }
+
+  saveNodeAndBroker(nodeId: string, broker: BrokerInput | undefined): void {
+    this.patch((raw) => {
+      raw.nodeId = nodeId;
+      if (!broker) return;
+      const mqtt: Record<string, unknown> = { url: broker.url };
+      if (broker.username) mqtt.username = broker.username;
+      if (broker.password) mqtt.password = broker.password;
+      if (broker.caCert) mqtt.caFile = this.writePem('mqtt-ca.pem', broker.caCert);
+      if (broker.clientCert) mqtt.certFile = this.writePem('mqtt-client.pem', broker.clientCert);
+      if (broker.clientKey) mqtt.keyFile = this.writePem('mqtt-client.key', broker.clientKey);
+      raw.mqtt = mqtt;
+    });
+  }
+
+  addModbusDevice(device: ModbusDeviceConfig): void {
+    this.patch((raw) => {
+      raw.modbus = { ...raw.modbus, devices: [...(raw.modbus?.devices ?? []), device] };
+    });
+  }
+
+  private patch(change: (raw: RawConfig) => void): void {
+    const raw = this.read();
+    change(raw);
+    try {
+      parseConfig(raw, this.path);
+    } catch (error) {
+      const e = error as OutpostError;
+      const first = (e.context?.problems as { path: string }[] | undefined)?.[0];
+      throw new OutpostError('CONFIG_INVALID', e.message, { ...(first ? { field: first.path } : {}) }, { cause: error });
+    }
+    writeFileDurably(this.path, `${JSON.stringify(raw, null, 2)}\n`);
+  }
+
+  private read(): RawConfig {
+    if (!existsSync(this.path)) return {};
+    try {
+      return JSON.parse(readFileSync(this.path, 'utf8')) as RawConfig;
+    } catch (error) {
+      throw new OutpostError('CONFIG_INVALID', `${this.path} is not valid JSON; fix or remove it first`, {}, { cause: error });
+    }
+  }
+
+  private writePem(name: string, pem: string): string {
+    const path = join(this.deps.dataDir, name);
+    writeFileDurably(path, pem.endsWith('\n') ? pem : `${pem}\n`);
+    return path;
+  }
+}

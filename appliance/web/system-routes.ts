@@ -1,0 +1,37 @@
+import type { FastifyInstance } from 'fastify';
+import type { HealthRegistry } from '../health.js';
+import type { Store } from '../store/store.js';
+import type { NetworkManager } from './network-manager.js';
+import { systemInfo } from './system-info.js';
+
+export interface SystemDeps {
+  version: string;
+  dataDir: string;
+  health: HealthRegistry;
+  store: () => Store | undefined;
+  network: NetworkManager;
+  thermalRoot?: string;
+}
+
+/** The box itself: release, load, storage and flash wear; the uplink and its backlog; the network. */
+export function systemRoutes(deps: SystemDeps) {
+  return async (app: FastifyInstance): Promise<void> => {
+    app.get('/api/system', async () => {
+      const store = deps.store();
+      return {
+        version: deps.version,
+        ...(await systemInfo(deps.dataDir, deps.thermalRoot)),
+        bytesWritten: store ? store.bytesWritten() : null,
+        // The detection models arrive with the detect service; until then none is loaded.
+        models: [],
+      };
+    });
+
+    app.get('/api/uplink', async () => {
+      const status = deps.health.report().services.uplink ?? { state: 'starting' };
+      return { ...status, outbox: deps.store()?.outboxStats() ?? null };
+    });
+
+    app.get('/api/network', async () => deps.network.status());
+  };
+}
