@@ -6,7 +6,6 @@ import { OutpostError } from '../drivers/types.js';
 import { parseCli, USAGE, type CliCommand } from './cli-args.js';
 import { loadConfigFile, parseConfig } from './config/load.js';
 import { createLogger, type Logger } from './log.js';
-import { Appliance } from './main.js';
 import { runOtaCommand } from './ota/ota-cli.js';
 import { packageVersion } from './version.js';
 
@@ -45,6 +44,8 @@ async function main(): Promise<void> {
     }
     case 'run': {
       const config = loadRunConfig(command, log);
+      // Loaded here so `version`, `bundle` and the update agent start without the whole appliance.
+      const { Appliance } = await import('./main.js');
       const appliance = new Appliance({ config, log, version: packageVersion() });
       untilSignal(log, () => appliance.stop());
       await appliance.start();

@@ -58,6 +58,8 @@ export class Appliance {
   async start(): Promise<void> {
     const { config, log, version } = this.deps;
     const nodeId = config.nodeId ?? 'outpost';
+    // The update agent checks which version answers before it commits one.
+    this.health.register('release', () => ({ state: 'ok', version }));
     try {
       const dataDir = resolve(config.dataDir);
       mkdirSync(dataDir, { recursive: true });

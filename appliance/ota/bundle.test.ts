@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBundle } from './bundle-create.js';
-import { encodeEntryHeader, encodeHeader } from './bundle-format.js';
+import { bundleWithoutFile } from '../../test/support/ota-releases.js';
+import { encodeHeader } from './bundle-format.js';
 import { readBundle, type BundleExpectations } from './bundle-read.js';
-import { generateKeys, loadPrivateKey, loadPublicKey, signManifest } from './keys.js';
+import { generateKeys, loadPrivateKey, loadPublicKey } from './keys.js';
 import { runningTarget, type BundleManifest } from './manifest.js';
 
 let dir: string;
@@ -105,21 +106,8 @@ describe('signed bundles', () => {
 
   it('refuses a bundle whose payload lacks a file the signed manifest lists', async () => {
     const { path, manifest } = bundle('complete.bundle');
-    const manifestBytes = Buffer.from(JSON.stringify(manifest));
-    const header = encodeHeader(manifestBytes, signManifest(manifestBytes, loadPrivateKey(keys.privateKey)));
-    const original = readFileSync(path);
-    const skip = manifest.files[1];
-    if (!skip) throw new Error('fixture has files');
-    // Rebuild the payload without the second file's entry.
-    let offset = header.length;
-    const entries: Buffer[] = [];
-    for (const file of manifest.files) {
-      const length = encodeEntryHeader(file.path, file.size).length + file.size;
-      if (file !== skip) entries.push(original.subarray(offset, offset + length));
-      offset += length;
-    }
     const missing = join(dir, 'missing.bundle');
-    writeFileSync(missing, Buffer.concat([header, ...entries]));
+    bundleWithoutFile(path, manifest, 'dist/appliance/cli.js', missing);
     expect(await refusal(missing)).toMatchObject({ code: 'OTA_MISSING_FILE', message: expect.stringMatching(/lists dist\/appliance\/cli\.js/) });
   });
 

@@ -94,7 +94,7 @@ function agentArgs(values: Record<string, string | boolean | undefined>, usage: 
   const deadlineSeconds = Number(str('deadline', '90'));
   if (!(deadlineSeconds > 0)) throw usage(`--deadline must be a positive number of seconds, not "${String(values.deadline)}"`);
   const serviceCtl = str('service-ctl', 'systemctl %s outpost.service').split(/\s+/).filter(Boolean);
-  if (!serviceCtl.includes('%s')) throw usage('--service-ctl must contain %s where start, stop or restart goes');
+  if (!serviceCtl.some((part) => part.includes('%s'))) throw usage('--service-ctl must contain %s where start, stop or restart goes');
   return {
     root: str('root', '/opt/outpost'),
     data,

@@ -1,10 +1,14 @@
 import { OutpostError } from '../../drivers/types.js';
+import { createLogger } from '../log.js';
 import { packageVersion } from '../version.js';
 import { createBundle } from './bundle-create.js';
 import { readBundle } from './bundle-read.js';
 import { generateKeys, loadPrivateKey, loadPublicKey } from './keys.js';
 import { runningTarget } from './manifest.js';
 import type { OtaCommand } from './ota-cli-args.js';
+import { CommandServiceControl } from './service-control.js';
+import { UpdateAgent } from './update-agent.js';
+import { readState } from './update-state.js';
 
 /** sysexits' EX_DATAERR: the bundle (or key) given is bad; retrying the same command will not help. */
 export const EXIT_REFUSED = 65;
@@ -44,6 +48,26 @@ async function dispatch(command: OtaCommand, out: Out): Promise<void> {
         runningVersion: command.runningVersion ?? packageVersion(),
       });
       out(`${command.file}: good, outpost ${manifest.version} for ${manifest.compatible}, ${manifest.files.length} files`);
+      return;
+    }
+    case 'update status':
+      out(JSON.stringify(readState(command.root), null, 1));
+      return;
+    case 'update apply':
+    case 'update resume': {
+      const agent = new UpdateAgent({
+        root: command.root,
+        dataDir: command.data,
+        publicKey: loadPublicKey(command.pubkey),
+        target: runningTarget(),
+        service: new CommandServiceControl(command.serviceCtl),
+        healthUrl: command.healthUrl,
+        deadlineMs: command.deadlineSeconds * 1000,
+        log: createLogger(),
+      });
+      const record = command.command === 'update apply' ? await agent.apply(command.bundle) : await agent.resume();
+      out(record ? JSON.stringify(record) : 'no update in progress');
+      if (record && record.outcome !== 'committed') throw new OutpostError(record.code ?? 'OTA_ROLLED_BACK', record.reason ?? record.outcome);
     }
   }
 }

@@ -1,0 +1,38 @@
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+/**
+ * The few file operations that survive a power cut, with Node's standard library only (the guard uses
+ * them before the app may start): a rename is atomic, and fsync of the directory makes it durable.
+ */
+export function fsyncDir(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Replaces `path` with `data` so a reader sees the old content or the new one, never a mix or nothing. */
+export function writeFileAtomic(path: string, data: string | Buffer): void {
+  const tmp = join(dirname(path), `.${basename(path)}.tmp`);
+  const fd = openSync(tmp, 'w', 0o644);
+  try {
+    writeFileSync(fd, data);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
+  fsyncDir(dirname(path));
+}
+
+/** Points the symlink `link` at `target` atomically: symlink beside it, then rename over it. */
+export function pointLinkAtomic(link: string, target: string): void {
+  const tmp = join(dirname(link), `.${basename(link)}.tmp`);
+  rmSync(tmp, { force: true });
+  symlinkSync(target, tmp);
+  renameSync(tmp, link);
+  fsyncDir(dirname(link));
+}

@@ -1,0 +1,96 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateKeys } from '../../appliance/ota/keys.js';
+import type { ReleaseSlots } from '../../appliance/ota/release-slots.js';
+import { readState, type UpdateRecord, type UpdateState } from '../../appliance/ota/update-state.js';
+import { installFirstRelease, makeBundle, type Variant } from './ota-releases.js';
+import { FakeSystemd, freePort } from './ota-service.js';
+import { until } from './until.js';
+
+const CLI = fileURLToPath(new URL('../../dist/appliance/cli.js', import.meta.url));
+
+export interface AgentRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  record?: UpdateRecord;
+}
+
+/**
+ * A box in a temp dir: a release root with the first version installed, a data dir, an update key,
+ * the app running under a fake systemd, and the update agent run as `outpost update ...` from the build.
+ */
+export class TestBox {
+  readonly root: string;
+  readonly data: string;
+  readonly keys: { privateKey: string; publicKey: string };
+  readonly slots: ReleaseSlots;
+  readonly systemd: FakeSystemd;
+
+  private constructor(
+    readonly dir: string,
+    version: string,
+    port: number,
+    maxAttempts: number,
+  ) {
+    this.root = join(dir, 'opt');
+    this.data = join(dir, 'var');
+    mkdirSync(this.data, { recursive: true });
+    this.keys = generateKeys(join(dir, 'keys'));
+    this.slots = installFirstRelease(this.root, version);
+    this.systemd = new FakeSystemd({ root: this.root, dataDir: this.data, httpPort: port, maxAttempts });
+  }
+
+  static async start(options: { version?: string; maxAttempts?: number } = {}): Promise<TestBox> {
+    const box = new TestBox(mkdtempSync(join(tmpdir(), 'outpost-ota-')), options.version ?? '1.0.0', await freePort(), options.maxAttempts ?? 3);
+    await box.systemd.start();
+    await box.serving(options.version ?? '1.0.0');
+    return box;
+  }
+
+  bundle(name: string, options: { version: string; variant?: Variant; minVersion?: string; compatible?: string; key?: string }) {
+    return makeBundle(this.dir, name, { key: this.keys.privateKey, ...options });
+  }
+
+  /** Waits until `version` answers /api/health with 200 and ready. */
+  async serving(version: string, timeoutMs = 20_000): Promise<void> {
+    await until(`${version} healthy`, async () => {
+      const h = await this.systemd.health();
+      return h.status === 200 && h.version === version;
+    }, timeoutMs);
+  }
+
+  state(): UpdateState {
+    return readState(this.root);
+  }
+
+  async agent(command: 'apply' | 'resume', options: { bundle?: string; killAt?: string; deadlineSeconds?: number } = {}): Promise<AgentRun> {
+    const args = [CLI, 'update', command, '--root', this.root, '--data', this.data, '--pubkey', this.keys.publicKey];
+    args.push('--health-url', this.systemd.healthUrl, '--service-ctl', this.systemd.ctl, '--deadline', String(options.deadlineSeconds ?? 15));
+    if (options.bundle) args.push('--bundle', options.bundle);
+    const env = { ...process.env, OUTPOST_LOG_LEVEL: 'warn', ...(options.killAt ? { OUTPOST_OTA_KILL_AT: options.killAt } : {}) };
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
+    // The record is the one line that is not a log line (those carry `msg`).
+    const record = stdout
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as UpdateRecord & { msg?: string })
+      .find((line) => line.msg === undefined && line.outcome !== undefined);
+    return { code, signal, stdout, stderr, ...(record ? { record } : {}) };
+  }
+
+  async close(): Promise<void> {
+    await this.systemd.stop();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
