@@ -15,7 +15,10 @@ import type { Logger } from './log.js';
 import { Pipeline } from './pipeline/pipeline.js';
 import { Store } from './store/store.js';
 import { SystemdNotifier } from './systemd-notify.js';
-import { MqttUplink } from './uplink/mqtt-uplink.js';
+import { CommandRouter } from './downlink/command-router.js';
+import { ConfigChange } from './downlink/config-change.js';
+import { notAvailable } from './downlink/downlink-router.js';
+import { Uplinks } from './uplink/uplinks.js';
 import { outboxDrafts } from './uplink/outbox-drafts.js';
 import { buildWebApp } from './web/app.js';
 import { LiveFeed } from './web/live-feed.js';
@@ -27,6 +30,8 @@ const INTAKE_CAPACITY = 200_000;
 
 export interface ApplianceDeps {
   config: Readonly<Config>;
+  /** Where a config change from the downlink is saved; `<dataDir>/config.json` by default. */
+  configPath?: string;
   log: Logger;
   version: string;
 }
@@ -108,13 +113,25 @@ export class Appliance {
 
       const intake = new Intake(INTAKE_CAPACITY);
       this.intake = intake;
-      const uplink = new MqttUplink({
-        url: config.mqtt.url,
+      const commands = new CommandRouter({ drivers: () => this.drivers });
+      const configChange = new ConfigChange({ path: this.deps.configPath ?? join(dataDir, 'config.json'), config });
+      const uplink = new Uplinks({
+        config,
         nodeId,
+        dataDir,
         outbox: store,
         log: log.child({ service: 'uplink' }),
         version,
-        clientOptions: { username: config.mqtt.username, password: config.mqtt.password },
+        // Until the drivers are up, the device list is unknown rather than empty (nothing is withdrawn upstream).
+        devices: () => (this.health.report().ready ? this.drivers.flatMap((d) => d.devices()) : undefined),
+        streams: () => store.latestReadings(),
+        downlink: {
+          config: (message) => configChange.apply(message),
+          command: (command) => commands.write(command),
+          // The detection and OTA issues plug their model loader and update agent in here.
+          model: notAvailable('model packages'),
+          update: notAvailable('update bundles'),
+        },
       });
       const tickLoop = new TickLoop({
         intake,

@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { BleConfigSchema } from '../../drivers/ble/config-schema.js';
 import { GpioConfigSchema } from '../../drivers/gpio/config-schema.js';
 import { ModbusDeviceSchema } from '../../drivers/modbus/config-schema.js';
+import { HomeAssistantSchema, UplinkSchema } from '../uplink/config-schema.js';
 
 /**
  * The appliance's configuration: one schema gives the TypeScript type, validation with the failing
@@ -31,9 +32,13 @@ export const ConfigSchema = Type.Object(
         caFile: Type.Optional(Type.String()),
         certFile: Type.Optional(Type.String()),
         keyFile: Type.Optional(Type.String()),
+        allowInsecure: Type.Boolean({ default: false, description: 'Allow plain-text MQTT to a broker on another host' }),
+        homeAssistant: HomeAssistantSchema,
       },
       { additionalProperties: false, default: {} },
     ),
+    /** More uplinks beside `mqtt` (the simple JSON one), e.g. Sparkplug B to the plant's broker. */
+    uplinks: Type.Array(UplinkSchema, { default: [] }),
     pipeline: Type.Object(
       {
         windowSeconds: Type.Number({ exclusiveMinimum: 0, default: 60 }),

@@ -41,6 +41,8 @@ export interface MqttUplinkDeps {
   /** Delay before a reconnect: `minMs`, doubled after each failed attempt, at most `maxMs`. */
   reconnect?: { minMs: number; maxMs: number };
   maxInFlight?: number;
+  /** Called once with the client, before it connects: the downlink and Home Assistant discovery hook in here. */
+  attach?: readonly ((client: MqttClient) => void)[];
 }
 
 const BROKER_PROTOCOLS = new Set(['mqtt:', 'mqtts:', 'tcp:', 'ssl:', 'ws:', 'wss:']);
@@ -100,6 +102,7 @@ export class MqttUplink {
     this.client = client;
     this.drain = drain;
     this.state = 'connecting';
+    for (const attach of this.deps.attach ?? []) attach(client);
 
     client.on('connect', () => {
       if (this.client !== client) return; // a reconnect that landed while stopping
@@ -109,8 +112,7 @@ export class MqttUplink {
       this.lastErrorCode = undefined;
       this.loggedError = undefined;
       this.deps.log.info({ broker }, 'uplink connected');
-      const birth = { state: 'online', version: this.deps.version, ts: Date.now() };
-      client.publish(statusTopic, JSON.stringify(birth), { qos: 1, retain: true });
+      this.publishBirth(client);
       drain.resume();
     });
     client.on('reconnect', () => {
@@ -132,6 +134,11 @@ export class MqttUplink {
       this.loggedError = reason;
       this.deps.log.warn({ broker, code, err: reason }, 'uplink cannot reach its broker; retrying');
     });
+  }
+
+  /** Announces the retained online status again (a downlink `rebirth`). */
+  rebirth(): void {
+    if (this.client?.connected) this.publishBirth(this.client);
   }
 
   /** The tick loop committed rows to the outbox: send them now. */
@@ -166,6 +173,11 @@ export class MqttUplink {
     await endSession(client, offline);
     drain.close();
     this.deps.log.info({ broker: this.broker() }, 'uplink stopped');
+  }
+
+  private publishBirth(client: MqttClient): void {
+    const birth = { state: 'online', version: this.deps.version, ts: Date.now() };
+    client.publish(`outpost/${topicSegment(this.deps.nodeId)}/status`, JSON.stringify(birth), { qos: 1, retain: true });
   }
 
   private broker(): string {

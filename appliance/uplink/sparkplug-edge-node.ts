@@ -30,6 +30,8 @@ export interface SparkplugEdgeNodeDeps extends msg.EdgeNodeId {
    * outbox only once the broker has it). Births and deaths follow the spec (0, and 1 for NDEATH).
    */
   dataQos?: 0 | 1;
+  /** Called with each session's client before it connects: the downlink hooks in here. */
+  attach?: readonly ((client: MqttClient) => void)[];
   now?: () => number;
 }
 
@@ -124,6 +126,7 @@ export class SparkplugEdgeNode {
     this.client = client;
     this.drain = drain;
     this.state = 'connecting';
+    for (const attach of this.deps.attach ?? []) attach(client);
 
     client.on('connect', () => {
       this.delayMs = 0;
@@ -140,7 +143,7 @@ export class SparkplugEdgeNode {
     });
     client.on('message', (topic, payload) => {
       if (topic.startsWith('spBv1.0/STATE/')) this.hostState(client, payload);
-      else commands.handle(topic, payload);
+      else if (topic.startsWith(`spBv1.0/${this.deps.groupId}/`)) commands.handle(topic, payload);
     });
     client.on('error', (err: Error & { code?: unknown }) => {
       const { code, message } = describeConnectionError(err);

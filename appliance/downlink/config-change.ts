@@ -1,0 +1,31 @@
+import { OutpostError } from '../../drivers/types.js';
+import { parseConfig } from '../config/load.js';
+import { saveConfigAtomically } from '../config/save.js';
+import type { Config } from '../config/schema.js';
+import type { DownlinkOf } from './downlink-messages.js';
+
+/**
+ * A config change from upstream: its top-level sections replace the current ones, the result is validated
+ * against the one schema (refused with the failing field otherwise) and saved atomically (0600). The
+ * running services keep their config; the change takes effect at the next start, and the reply says so.
+ */
+export class ConfigChange {
+  private current: Readonly<Config>;
+
+  constructor(private readonly deps: { path: string; config: Readonly<Config> }) {
+    this.current = deps.config;
+  }
+
+  async apply(message: DownlinkOf<'config'>): Promise<string> {
+    const merged = { ...structuredClone(this.current), ...message.config };
+    // parseConfig throws CONFIG_INVALID naming the field; nothing is written then.
+    const next = parseConfig(merged, `downlink config change ${message.id}`);
+    try {
+      saveConfigAtomically(this.deps.path, next);
+    } catch (err) {
+      throw new OutpostError('CONFIG_SAVE_FAILED', `cannot save ${this.deps.path}: ${(err as Error).message}`, { path: this.deps.path }, { cause: err });
+    }
+    this.current = next;
+    return `saved to ${this.deps.path}; takes effect after a restart`;
+  }
+}

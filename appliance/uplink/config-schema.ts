@@ -1,0 +1,47 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+const BrokerUrl = Type.String({ pattern: '^(mqtts?|wss?|tcp|ssl)://', description: 'Broker URL' });
+/** Sparkplug ids and uplink names become topic levels: no `/`, `+`, `#`. */
+const TopicLevel = Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,64}$' });
+
+export const HomeAssistantSchema = Type.Object(
+  {
+    enabled: Type.Boolean({ default: false, description: 'Announce every sensor to Home Assistant by MQTT discovery' }),
+    prefix: Type.String({ default: 'homeassistant', pattern: '^[A-Za-z0-9_-]+$' }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+export const SparkplugSchema = Type.Object(
+  {
+    groupId: Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,64}$', default: 'outpost' }),
+    /** Defaults to the node id. */
+    edgeNodeId: Type.Optional(TopicLevel),
+    /** Hold births and data while this host application's STATE is not online. */
+    primaryHostId: Type.Optional(TopicLevel),
+    dataQos: Type.Union([Type.Literal(0), Type.Literal(1)], { default: 1, description: 'Sparkplug says 0; 1 keeps rows until the broker has them' }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+/** One MQTT uplink; several may run at once, each with its own outbox cursor. */
+export const UplinkSchema = Type.Object(
+  {
+    name: Type.String({ pattern: '^[a-z0-9_-]{1,32}$', description: 'Names the uplink in status and its outbox cursor' }),
+    mode: Type.Union([Type.Literal('json'), Type.Literal('sparkplug')], { default: 'json' }),
+    url: BrokerUrl,
+    username: Type.Optional(Type.String()),
+    password: Type.Optional(Type.String({ description: 'Stored in the config file (0600); never logged or shown by the API' })),
+    caFile: Type.Optional(Type.String()),
+    certFile: Type.Optional(Type.String()),
+    keyFile: Type.Optional(Type.String()),
+    allowInsecure: Type.Boolean({ default: false, description: 'Allow plain-text MQTT to a broker on another host' }),
+    downlink: Type.Boolean({ default: true, description: 'Accept config, commands, models and updates from this broker' }),
+    sparkplug: SparkplugSchema,
+    homeAssistant: HomeAssistantSchema,
+  },
+  { additionalProperties: false },
+);
+
+export type UplinkConfig = Static<typeof UplinkSchema>;
+export type HomeAssistantConfig = Static<typeof HomeAssistantSchema>;
