@@ -1,3 +1,6 @@
+import { resolve } from 'node:path';
+import { createBleDriver } from '../drivers/ble/create-ble-driver.js';
+import { createGpioDriver } from '../drivers/gpio/create-gpio-driver.js';
 import { ModbusDriver } from '../drivers/modbus/modbus-driver.js';
 import type { RunningScenario } from '../drivers/sim/start-emulators.js';
 import type { Driver } from '../drivers/types.js';
@@ -16,5 +19,9 @@ export function createDrivers({ config, scenario, log }: DriverFactoryDeps): Dri
   const modbusDevices = [...config.modbus.devices, ...(scenario?.modbusDevices ?? [])];
   const drivers: Driver[] = [];
   if (modbusDevices.length > 0) drivers.push(new ModbusDriver({ devices: modbusDevices, log }));
+  const ble = createBleDriver(config.ble, scenario?.ble, log);
+  if (ble) drivers.push(ble);
+  const gpio = createGpioDriver(config.gpio, resolve(config.dataDir), scenario?.gpio, log);
+  if (gpio) drivers.push(gpio);
   return drivers;
 }

@@ -12,6 +12,8 @@ export const BleAdoptedSchema = Type.Object(
 
 export const BleConfigSchema = Type.Object(
   {
+    /** Scan even before any tag is adopted, so the ones in range can be listed for adoption. */
+    scan: Type.Boolean({ default: false }),
     /** Tags whose readings flow into the pipeline; everything else in range is only listed as discovered. */
     adopted: Type.Array(BleAdoptedSchema, { default: [] }),
     offlineAfterSeconds: Type.Number({ exclusiveMinimum: 0, default: 300, description: 'A tag silent this long is offline' }),

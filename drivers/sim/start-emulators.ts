@@ -1,4 +1,6 @@
 import type { Logger } from '../../appliance/log.js';
+import { startBleScenario, type RunningBle } from '../ble/emulator/start-ble.js';
+import { startGpioScenario, type RunningGpio } from '../gpio/emulator/start-gpio.js';
 import type { ModbusDeviceConfig, ModbusTransport } from '../modbus/config-schema.js';
 import type { EmulatedModbusDevice } from '../modbus/emulator/emulated-device.js';
 import { ModbusEmulator, type ModbusEndpoint } from '../modbus/emulator/modbus-emulator.js';
@@ -24,6 +26,10 @@ export interface RunningScenario {
   clock: WorldClock;
   /** Driver config for every emulated device, pointing at the emulator's real endpoints. */
   modbusDevices: ModbusDeviceConfig[];
+  /** The scenario's BLE tags on an emulated noble binding, and their adoption. */
+  ble: RunningBle;
+  /** The scenario's header lines on an emulated GPIO chip, and their driver config. */
+  gpio: RunningGpio;
   endpoints: Record<string, string>;
   /** The endpoint serving a bus, to inject faults in tests. */
   bus(id: string): ModbusEndpoint;
@@ -78,10 +84,14 @@ export async function startScenario(name: ScenarioName, options: StartScenarioOp
   }
 
   const dropouts = watchDropouts(scenario, clock, served, options.dropoutCheckMs ?? 1000);
+  const ble = startBleScenario(name, () => clock.worldNow());
+  const gpio = startGpioScenario(name);
   return {
     scenario,
     clock,
     modbusDevices,
+    ble,
+    gpio,
     endpoints,
     bus(id) {
       const endpoint = served.get(id);
@@ -94,6 +104,8 @@ export async function startScenario(name: ScenarioName, options: StartScenarioOp
     ],
     async stop() {
       clearInterval(dropouts);
+      ble.stop();
+      gpio.stop();
       await emulator.stop();
     },
   };

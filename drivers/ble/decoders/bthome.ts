@@ -18,7 +18,10 @@ export function decodeBthome(data: Buffer, address: string, key?: Buffer): Decod
   const deviceInfo = data[0] ?? 0;
   const version = deviceInfo >> 5;
   if (version !== 2) return failure('BLE_UNSUPPORTED_VERSION', `BTHome version ${version}, only version 2 is supported`);
-  if ((deviceInfo & 0x01) === 0) return parseObjects(data.subarray(1));
+  if ((deviceInfo & 0x01) === 0) {
+    // With a key entered, a plain advert under this MAC is a spoof (bthome.io/encryption warns of it).
+    return key ? failure('BLE_NOT_ENCRYPTED', 'a key is set for this device but the advert is not encrypted') : parseObjects(data.subarray(1));
+  }
 
   if (!key) return failure('BLE_KEY_MISSING', 'the advert is encrypted and no BTHome key was entered for this device');
   if (data.length < 1 + ENCRYPTION_TRAILER + 1) return failure('BLE_TRUNCATED', 'encrypted BTHome advert too short');

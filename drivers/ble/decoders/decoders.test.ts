@@ -58,6 +58,8 @@ describe(`BTHome v2 (${BTHOME_FORMAT.source})`, () => {
     expect(!wrong.ok && wrong.error.code).toBe('BLE_DECRYPT_FAILED');
     const missing = decodeAdvert(advert);
     expect(!missing.ok && missing.error.code).toBe('BLE_KEY_MISSING');
+    const plain = decodeAdvert(bthome(BTHOME_FORMAT.workedExample.hex), hex(BTHOME_ENCRYPTION.key));
+    expect(!plain.ok && plain.error.code).toBe('BLE_NOT_ENCRYPTED');
   });
 
   it('reports a truncated object and a version other than 2', () => {

@@ -26,6 +26,7 @@ export type DecodeErrorCode =
   | 'BLE_MALFORMED'
   | 'BLE_KEY_MISSING'
   | 'BLE_DECRYPT_FAILED'
+  | 'BLE_NOT_ENCRYPTED'
   | 'BLE_UNSUPPORTED_VERSION';
 
 export interface DecodeError {
