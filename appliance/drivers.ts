@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { createBleDriver } from '../drivers/ble/create-ble-driver.js';
 import { createGpioDriver } from '../drivers/gpio/create-gpio-driver.js';
+import { createIpIngestDrivers } from '../drivers/ip-common/create-ip-drivers.js';
 import { ModbusDriver } from '../drivers/modbus/modbus-driver.js';
 import type { RunningScenario } from '../drivers/sim/start-emulators.js';
 import type { Driver } from '../drivers/types.js';
@@ -23,5 +24,6 @@ export function createDrivers({ config, scenario, log }: DriverFactoryDeps): Dri
   if (ble) drivers.push(ble);
   const gpio = createGpioDriver(config.gpio, resolve(config.dataDir), scenario?.gpio, log);
   if (gpio) drivers.push(gpio);
+  drivers.push(...createIpIngestDrivers(config.ipIngest, log));
   return drivers;
 }

@@ -2,6 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { ModbusDeviceConfig } from '../drivers/modbus/config-schema.js';
+import { findHttpIngest } from '../drivers/http/http-ingest-driver.js';
+import { httpIngestRoutes } from '../drivers/http/ingest-routes.js';
 import { ModbusDriver } from '../drivers/modbus/modbus-driver.js';
 import { startScenario, type RunningScenario } from '../drivers/sim/start-emulators.js';
 import { OutpostError, type Driver } from '../drivers/types.js';
@@ -84,6 +86,8 @@ export class Appliance {
         current: () => ({ nodeId, mqttUrl: config.mqtt.url }),
         startModbusDevice: (device) => this.startModbusDevice(device),
       });
+      // Devices POST to /ingest/<name> with their own token, outside the UI's session auth.
+      await this.web.register(httpIngestRoutes, { driver: () => findHttpIngest(this.drivers) });
       await this.web.listen({ host: config.http.host, port: config.http.port });
       this.push('http', async () => void (await this.web?.close()));
       log.info({ http: this.httpAddress }, 'http listening');

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { BleConfigSchema } from '../../drivers/ble/config-schema.js';
 import { GpioConfigSchema } from '../../drivers/gpio/config-schema.js';
+import { IpIngestSchema } from '../../drivers/ip-common/config-schema.js';
 import { ModbusDeviceSchema } from '../../drivers/modbus/config-schema.js';
 import { HomeAssistantSchema, UplinkSchema } from '../uplink/config-schema.js';
 
@@ -62,6 +63,7 @@ export const ConfigSchema = Type.Object(
     ),
     ble: BleConfigSchema,
     gpio: GpioConfigSchema,
+    ipIngest: IpIngestSchema,
   },
   { additionalProperties: false },
 );
