@@ -1,0 +1,105 @@
+import { StreamState, type StreamParams } from './stream-state.js';
+
+/** The learned part: forecasts the next normalised value of each row of `window` normalised values. */
+export interface Forecaster {
+  readonly window: number;
+  forecast(inputs: Float32Array, rows: number): Promise<Float32Array>;
+}
+
+export interface ScorePoint {
+  /** Any key that names one stream, e.g. `device\u0000metric`. */
+  stream: string;
+  value: number;
+}
+
+/** One parameter set for every stream (NAB forbids per-file tuning, and a new stream has no history to tune on). */
+export const DEFAULT_PARAMS: Omit<StreamParams, 'window'> = {
+  averageRows: 10,
+  learningRows: 300,
+  decay: 1 / 2000,
+  errorScale: 8,
+  rangeTolerance: 0.05,
+  fireLevel: 0.5,
+  cooldownRows: 200,
+};
+
+/**
+ * Scores readings as they arrive: per-stream state in TypeScript, one model call per batch for all
+ * streams that have a full window. Points of the same stream in one batch are scored in order, each
+ * seeing the ones before it, so a batch scores exactly as the same points would one at a time.
+ */
+export class Detector {
+  private readonly streams = new Map<string, StreamState>();
+  private inputs = new Float32Array(0);
+  private model: Forecaster;
+  private readonly params: StreamParams;
+
+  constructor(deps: { model: Forecaster; params?: Partial<Omit<StreamParams, 'window'>> }) {
+    this.model = deps.model;
+    this.params = { ...DEFAULT_PARAMS, ...deps.params, window: deps.model.window };
+  }
+
+  get streamCount(): number {
+    return this.streams.size;
+  }
+
+  /** Replaces the model between batches; streams keep their state, so the window must not change. */
+  swapModel(model: Forecaster): void {
+    if (model.window !== this.params.window) throw new Error(`model window ${model.window} differs from ${this.params.window}`);
+    this.model = model;
+  }
+
+  /** A score in [0, 1] for each point, in the order given; never NaN. */
+  async score(points: readonly ScorePoint[]): Promise<Float64Array> {
+    const scores = new Float64Array(points.length);
+    for (const round of rounds(points)) {
+      const states = round.map((i) => this.state((points[i] as ScorePoint).stream));
+      const ready: number[] = [];
+      states.forEach((s, k) => {
+        if (s.ready) ready.push(k);
+      });
+      const forecasts = ready.length > 0 ? await this.forecast(states, ready) : new Float32Array(0);
+      let next = 0;
+      states.forEach((state, k) => {
+        const forecast = state.ready ? (forecasts[next++] as number) : 0;
+        const i = round[k] as number;
+        const s = state.score((points[i] as ScorePoint).value, Number.isFinite(forecast) ? forecast : 0);
+        scores[i] = Number.isNaN(s) ? 0 : s;
+      });
+    }
+    return scores;
+  }
+
+  /** Forgets a stream (removed device), so state does not grow without bound. */
+  forget(stream: string): void {
+    this.streams.delete(stream);
+  }
+
+  private async forecast(states: readonly StreamState[], ready: readonly number[]): Promise<Float32Array> {
+    const w = this.params.window;
+    if (this.inputs.length < ready.length * w) this.inputs = new Float32Array(ready.length * w * 2);
+    ready.forEach((k, row) => (states[k] as StreamState).writeInput(this.inputs, row * w));
+    return this.model.forecast(this.inputs.subarray(0, ready.length * w), ready.length);
+  }
+
+  private state(stream: string): StreamState {
+    let s = this.streams.get(stream);
+    if (!s) {
+      s = new StreamState(this.params);
+      this.streams.set(stream, s);
+    }
+    return s;
+  }
+}
+
+/** Splits a batch into rounds where each stream appears at most once, keeping each stream's order. */
+function rounds(points: readonly ScorePoint[]): number[][] {
+  const seen = new Map<string, number>();
+  const out: number[][] = [];
+  points.forEach((p, i) => {
+    const r = seen.get(p.stream) ?? 0;
+    seen.set(p.stream, r + 1);
+    (out[r] ??= []).push(i);
+  });
+  return out;
+}
