@@ -46,9 +46,10 @@ export class GpioDriver implements Driver {
         info: { id: gpioDeviceId(pin), protocol: 'gpio', name, model, outputs, health: { state: 'starting' } },
         line,
       });
+    // Outputs first: they reach their safe state before any input reading can make a rule drive them.
+    for (const c of config.outputs) add(c.pin, c.name, 'output', ['state'], new OutputLine(c, emit));
     for (const c of config.inputs) add(c.pin, c.name, `input-${c.metric}`, [], new InputLine(c, emit));
     for (const c of config.counters) add(c.pin, c.name, 'pulse-counter', [], new CounterLine(c, totals, emit));
-    for (const c of config.outputs) add(c.pin, c.name, 'output', ['state'], new OutputLine(c, emit));
 
     signal.addEventListener('abort', () => void this.stop(), { once: true });
     for (const device of this.managed.values()) {

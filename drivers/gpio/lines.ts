@@ -29,6 +29,7 @@ export class InputLine {
     this.line = backend.open(this.config.pin, 'in', 'both');
     this.report(Date.now());
     this.line.watch(() => {
+      if (this.config.debounceMs === 0) return this.report(Date.now());
       clearTimeout(this.settle);
       this.settle = setTimeout(() => this.report(Date.now()), this.config.debounceMs);
     });
