@@ -1,0 +1,134 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startScenario, type RunningScenario } from '../../drivers/sim/start-emulators.js';
+import { silentLogger } from '../../appliance/log.js';
+import { launchBrowser, type TestBrowser } from '../support/browser.js';
+import { OutpostProcess } from '../support/outpost-process.js';
+
+const PASSWORD = 'Browser-Test-Passw0rd';
+
+/**
+ * One box, one browser, in the order a user meets the page: first boot, log out and in, add a device,
+ * watch it live, see it fail. The steps share the box, so they run in order.
+ */
+describe('the setup page in Chromium', () => {
+  let outpost: OutpostProcess;
+  let browser: TestBrowser;
+  let extra: RunningScenario;
+  const dir = mkdtempSync(join(tmpdir(), 'outpost-web-e2e-'));
+
+  beforeAll(async () => {
+    outpost = new OutpostProcess(['--scenario', 'factory', '--window', '2', '--data', dir]);
+    await outpost.start();
+    await outpost.waitHealthy();
+    // A second emulated site whose meter the user adds by hand, and whose outage raises an alert.
+    extra = await startScenario('factory', { log: silentLogger(), seed: 7 });
+    browser = await launchBrowser();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await extra?.stop();
+    await outpost?.stop();
+  });
+
+  it('first boot: setup code, admin password, site, then the dashboard', async () => {
+    const { page } = browser;
+    await page.goto(outpost.httpUrl!);
+    await page.locator('#screen-code').waitFor();
+    await browser.screenshot('1-setup-code');
+    await page.fill('#form-code [name=code]', 'WRNG-CODE-XXXX');
+    await page.click('#form-code button');
+    await expect.poll(() => page.textContent('[data-error-for=code]')).toContain('not the setup code');
+
+    const code = (await outpost.waitForLog('setup code', (l) => typeof l.setupCode === 'string')).setupCode as string;
+    await page.fill('#form-code [name=code]', code.toLowerCase());
+    await page.click('#form-code button');
+    await page.locator('#screen-setup').waitFor();
+    await expect.poll(() => page.textContent('#setup-network')).toContain('Not available');
+    const form = '#form-setup';
+    await page.fill(`${form} [name=password]`, 'short');
+    await page.fill(`${form} [name=siteName]`, 'Machine hall');
+    await page.fill(`${form} [name=timeZone]`, 'Europe/Berlin');
+    await page.fill(`${form} [name="mqtt.url"]`, 'mqtt://127.0.0.1:1');
+    await page.click('#mqtt-test');
+    await expect.poll(() => page.textContent('#mqtt-answer'), { timeout: 10_000 }).toContain('ECONNREFUSED');
+    await page.fill(`${form} [name="mqtt.url"]`, 'not a url');
+    await page.click(`${form} > button`);
+    await expect.poll(() => page.textContent('[data-error-for="mqtt.url"]')).toContain('is not a URL');
+    await page.fill(`${form} [name="mqtt.url"]`, '');
+    await page.click(`${form} > button`);
+    await expect.poll(() => page.textContent('#form-setup [data-error-for=password]')).toContain('at least 10 characters');
+    await browser.screenshot('2-setup-form');
+    await page.fill(`${form} [name=password]`, PASSWORD);
+    await page.click(`${form} > button`);
+    await page.locator('#screen-home').waitFor();
+    await expect.poll(() => page.locator('#devices tr[data-device]').count(), { timeout: 15_000 }).toBeGreaterThan(10);
+    await expect.poll(() => page.locator('#devices td.values').first().textContent()).toMatch(/\d/);
+    await browser.screenshot('3-devices');
+  });
+
+  it('logs out, refuses a wrong password with a message, logs back in', async () => {
+    const { page } = browser;
+    await page.click('#logout');
+    await page.locator('#screen-login').waitFor();
+    await page.fill('#form-login [name=password]', 'Wrong-Passw0rd-123');
+    await page.click('#form-login button');
+    await expect.poll(() => page.textContent('#form-login [data-error-for=password]')).toBe('wrong password');
+    await browser.screenshot('4-login');
+    await page.fill('#form-login [name=password]', PASSWORD);
+    await page.click('#form-login button');
+    await page.locator('#screen-home').waitFor();
+  });
+
+  it('adds an emulated Modbus meter after a test read and shows its values', async () => {
+    const { page } = browser;
+    const [host, port] = (extra.endpoints['tcp-energy'] ?? '').replace('tcp://', '').split(':');
+    const form = '#form-modbus';
+    await page.fill(`${form} [name=name]`, 'Extra feed');
+    await page.selectOption(`${form} [name=profile]`, 'sdm630');
+    await page.fill(`${form} [name=host]`, host!);
+    await page.fill(`${form} [name=port]`, port!);
+    await page.fill(`${form} [name=unitId]`, '99');
+    await page.click('#modbus-test');
+    await expect.poll(() => page.textContent('[data-error-for=unitId]'), { timeout: 10_000 }).toContain('did not answer');
+    await page.fill(`${form} [name=unitId]`, '1');
+    await page.click('#modbus-test');
+    await expect.poll(() => page.textContent('#modbus-answer'), { timeout: 10_000 }).toMatch(/voltage\.l1 \d/);
+    await page.click(`${form} > button:not([type])`);
+    await expect.poll(() => page.textContent('#modbus-answer'), { timeout: 10_000 }).toContain(`added modbus:tcp/${host}:${port}/1`);
+    const row = page.locator(`tr[data-device="modbus:tcp/${host}:${port}/1"]`);
+    await expect.poll(() => row.locator('td.values').textContent(), { timeout: 15_000 }).toMatch(/current\.l1 \d/);
+    await row.scrollIntoViewIfNeeded();
+    await browser.screenshot('5-device-added');
+  });
+
+  it('draws a live chart that grows with each tick over SSE', async () => {
+    const { page } = browser;
+    await page.goto(`${outpost.httpUrl!}/#live`);
+    await page.locator('#tab-live').waitFor();
+    await expect.poll(() => page.locator('#series option').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    const points = async () => Number((await page.getAttribute('#chart', 'data-points')) ?? 0);
+    await expect.poll(points, { timeout: 10_000 }).toBeGreaterThan(1);
+    const first = await points();
+    await expect.poll(points, { timeout: 10_000 }).toBeGreaterThan(first);
+    await expect.poll(() => page.textContent('#live-now')).toMatch(/now -?\d/);
+    await browser.screenshot('6-live');
+  });
+
+  it('shows an alert when the added meter goes silent, and acknowledges it', async () => {
+    const { page } = browser;
+    await extra.stop();
+    await page.goto(`${outpost.httpUrl!}/#alerts`);
+    const alert = page.locator('#alerts tr.bad', { hasText: 'Extra feed' }).first();
+    await alert.waitFor({ timeout: 30_000 });
+    expect(await alert.textContent()).toContain('offline raised');
+    await browser.screenshot('7-alerts');
+    await alert.locator('button').click();
+    await expect.poll(() => page.locator('#alerts tr.bad', { hasText: 'Extra feed' }).count(), { timeout: 10_000 }).toBe(0);
+    await page.goto(`${outpost.httpUrl!}/#system`);
+    await expect.poll(() => page.textContent('#system')).toContain('Written to flash');
+    await browser.screenshot('8-system');
+  });
+});
