@@ -1,4 +1,5 @@
 import type { Logger } from '../../appliance/log.js';
+import { CoapIngestDriver } from '../coap/coap-ingest-driver.js';
 import { HttpIngestDriver } from '../http/http-ingest-driver.js';
 import type { Driver } from '../types.js';
 import type { IpIngestConfig } from './config-schema.js';
@@ -7,5 +8,7 @@ import type { IpIngestConfig } from './config-schema.js';
 export function createIpIngestDrivers(config: IpIngestConfig, log: Logger): Driver[] {
   const drivers: Driver[] = [];
   if (config.http.devices.length > 0) drivers.push(new HttpIngestDriver({ devices: config.http.devices, rateLimit: config.http.rateLimit, log }));
+  const coap = config.coap;
+  if (coap.devices.length > 0) drivers.push(new CoapIngestDriver({ host: coap.host, port: coap.port, devices: coap.devices, rateLimit: coap.rateLimit, log }));
   return drivers;
 }
