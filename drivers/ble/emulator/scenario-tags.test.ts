@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { decodeAdvert } from '../decoders/decode-advert.js';
+import { encodeAdvert } from './encode.js';
+import { scenarioTags } from './scenario-tags.js';
+
+describe('emulated tags speak the formats our decoders read', () => {
+  it.each(['factory', 'city'] as const)('every %s tag round-trips through its own format', (scenario) => {
+    const worldMs = Date.UTC(2026, 5, 1, 12);
+    for (const tag of scenarioTags(scenario)) {
+      const values = tag.values(worldMs);
+      const key = tag.key ? Buffer.from(tag.key, 'hex') : undefined;
+      const advert = encodeAdvert(tag.format, values, { address: tag.address, rssi: tag.rssi, sequence: 7, ...(key ? { key } : {}) });
+      const result = decodeAdvert({ ...advert, serviceData: advert.serviceData ?? [] }, key);
+      expect(result.ok, `${tag.name}: ${result.ok ? '' : result.error.message}`).toBe(true);
+      if (!result.ok) continue;
+      expect(result.value.format).toBe(tag.format);
+      const get = (metric: string) => result.value.measurements.find((m) => m.metric === metric)?.value;
+      // Each format's resolution: 0.1 °C (atc1441, Govee's packing) is the coarsest.
+      expect(Math.abs((get('temperature') ?? Number.NaN) - values.temperature)).toBeLessThan(0.11);
+      expect(Math.abs((get('humidity') ?? Number.NaN) - values.humidity)).toBeLessThan(0.6);
+      if (values.pm25 !== undefined) expect(get('pm25')).toBe(Math.round(values.pm25));
+    }
+  });
+
+  it('the factory has every supported format, one of them encrypted; the city has air quality', () => {
+    const factory = scenarioTags('factory');
+    expect(new Set(factory.map((t) => t.format))).toEqual(new Set(['bthome', 'ruuvi-5', 'pvvx', 'atc1441', 'govee-h5075']));
+    expect(factory.some((t) => t.key)).toBe(true);
+    expect(scenarioTags('city').every((t) => t.values(0).pm25 !== undefined && t.values(0).co2 !== undefined)).toBe(true);
+  });
+});
