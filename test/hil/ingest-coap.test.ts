@@ -34,7 +34,7 @@ async function coapClient(args: string[]): Promise<{ out: string; err: string }>
 }
 
 /** The `coap` package as a device would use it: one request, the response code and payload. */
-function send(url: string, options: { method: string; confirmable: boolean; format: string; payload: Buffer }): Promise<{ code: string; payload: string }> {
+function send(url: string, options: { method: 'POST' | 'PUT'; confirmable: boolean; format: string; payload: Buffer }): Promise<{ code: string; payload: string }> {
   return new Promise((resolve, reject) => {
     const { hostname, port, pathname, search } = new URL(url);
     const req = coapRequest({ hostname, port: Number(port), pathname, query: search.slice(1), method: options.method, confirmable: options.confirmable });
