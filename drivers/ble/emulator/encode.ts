@@ -60,7 +60,7 @@ export function encodeAdvert(format: TagFormat, v: TagValues, frame: TagFrame): 
         int(0, 2, true, false), int(0, 2, true, false), int(1000, 2, true, false),
         int(power, 2, false, false),
         Buffer.from([0]),
-        int(frame.sequence & 0xfffe, 2, false, false),
+        int(frame.sequence % 0xffff, 2, false, false),
         mac,
       ]);
       return { ...base, manufacturerData: payload };
