@@ -1,5 +1,6 @@
 import type { Reading } from '../../drivers/types.js';
 import { metricSpec } from '../model/metrics.js';
+import { StreamMap } from '../model/stream-map.js';
 
 export type DropReason = 'nan' | 'range' | 'spike';
 
@@ -15,7 +16,7 @@ interface StreamMemory {
  * real level change and passes, so a spike filter never hides a step change for more than one sample.
  */
 export class ReadingValidator {
-  private readonly streams = new Map<string, StreamMemory>();
+  private readonly streams = new StreamMap<StreamMemory>();
 
   check(reading: Reading): DropReason | undefined {
     const { value } = reading;
@@ -23,10 +24,9 @@ export class ReadingValidator {
     const spec = metricSpec(reading.metric);
     if (!spec || value < spec.min || value > spec.max) return 'range';
     if (spec.maxStep === undefined) return undefined;
-    const key = `${reading.device}\u0000${reading.metric}`;
-    const memory = this.streams.get(key);
+    const memory = this.streams.get(reading.device, reading.metric);
     if (!memory) {
-      this.streams.set(key, { accepted: value });
+      this.streams.set(reading.device, reading.metric, { accepted: value });
       return undefined;
     }
     const confirmed = memory.rejected !== undefined && Math.abs(value - memory.rejected) <= spec.maxStep;

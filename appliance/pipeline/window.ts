@@ -1,4 +1,5 @@
 import type { Reading } from '../../drivers/types.js';
+import { StreamMap } from '../model/stream-map.js';
 import type { Summary } from '../model/summary.js';
 
 interface OpenWindow {
@@ -24,8 +25,8 @@ interface OpenWindow {
  * leaves room for readings that arrive a little late; a reading for a window already closed is `late`.
  */
 export class WindowAggregator {
-  private readonly open = new Map<string, OpenWindow>();
-  private readonly closedUntil = new Map<string, number>();
+  private readonly open = new StreamMap<OpenWindow>();
+  private readonly closedUntil = new StreamMap<number>();
   /** Windows closed early by `add`, handed out by the next `closeDue`. */
   private pending: Summary[] = [];
 
@@ -33,19 +34,19 @@ export class WindowAggregator {
 
   /** Returns false for a late reading, which the caller counts as dropped. */
   add(reading: Reading, score: number | null = null): boolean {
-    const key = `${reading.device}\u0000${reading.metric}`;
+    const { device, metric } = reading;
     const start = reading.ts - (reading.ts % this.opts.windowMs);
-    if (start < (this.closedUntil.get(key) ?? -Infinity)) return false;
-    let w = this.open.get(key);
+    if (start < (this.closedUntil.get(device, metric) ?? -Infinity)) return false;
+    let w = this.open.get(device, metric);
     if (w && w.start !== start) {
       if (start < w.start) return false;
       // A newer window began before the clock closed this one (a device clock ahead of ours): close it now.
-      this.pending.push(this.close(key, w));
+      this.pending.push(this.close(w));
       w = undefined;
     }
     if (!w) {
-      w = { device: reading.device, metric: reading.metric, unit: reading.unit, start, count: 0, min: Infinity, max: -Infinity, mean: 0, m2: 0, last: 0, firstTs: reading.ts, lastTs: reading.ts, maxScore: null };
-      this.open.set(key, w);
+      w = { device, metric, unit: reading.unit, start, count: 0, min: Infinity, max: -Infinity, mean: 0, m2: 0, last: 0, firstTs: reading.ts, lastTs: reading.ts, maxScore: null };
+      this.open.set(device, metric, w);
     }
     const v = reading.value;
     w.count += 1;
@@ -67,16 +68,16 @@ export class WindowAggregator {
   closeDue(now: number): Summary[] {
     const due = this.pending;
     this.pending = [];
-    for (const [key, w] of this.open) {
-      if (w.start + this.opts.windowMs + this.opts.graceMs <= now) due.push(this.close(key, w));
+    for (const w of this.open.values()) {
+      if (w.start + this.opts.windowMs + this.opts.graceMs <= now) due.push(this.close(w));
     }
     return due;
   }
 
-  private close(key: string, w: OpenWindow): Summary {
-    this.open.delete(key);
+  private close(w: OpenWindow): Summary {
+    this.open.delete(w.device, w.metric);
     const end = w.start + this.opts.windowMs;
-    this.closedUntil.set(key, end);
+    this.closedUntil.set(w.device, w.metric, end);
     return {
       device: w.device,
       metric: w.metric,

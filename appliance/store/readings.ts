@@ -1,5 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { Quality, Reading } from '../../drivers/types.js';
+import { StreamMap } from '../model/stream-map.js';
 import type { Db } from './database.js';
 import type { StreamRef } from './streams.js';
 
@@ -24,14 +25,14 @@ interface ReadingRow {
  * stream is kept in memory, since with this key it is no longer a seek.
  */
 export class Readings {
-  private readonly insertRow: Statement<[number, number, number, number]>;
+  private readonly insertRow: Statement<[number, number, number, number, number | null]>;
   private readonly selectNewestTs: Statement<[], number | null>;
   private readonly selectSince: Statement<[number], ReadingRow>;
   private readonly selectRange: Statement<[number, number, number, number], Pick<ReadingRow, 'ts' | 'value' | 'quality'>>;
-  private latestByStream: Map<string, Reading> | undefined;
+  private latestByStream: StreamMap<Reading> | undefined;
 
   constructor(db: Db) {
-    this.insertRow = db.prepare('INSERT OR REPLACE INTO readings (ts, stream_id, value, quality) VALUES (?, ?, ?, ?)');
+    this.insertRow = db.prepare('INSERT OR REPLACE INTO readings (ts, stream_id, value, quality, score) VALUES (?, ?, ?, ?, ?)');
     this.selectNewestTs = db.prepare<[], number | null>('SELECT max(ts) FROM readings').pluck();
     this.selectSince = db.prepare(
       `SELECT s.device, s.metric, s.unit, r.ts, r.value, r.quality
@@ -42,17 +43,16 @@ export class Readings {
     );
   }
 
-  insert(streamId: number, reading: Reading): void {
-    this.insertRow.run(reading.ts, streamId, reading.value, QUALITY_CODE[reading.quality]);
+  insert(streamId: number, reading: Reading, score: number | null = null): void {
+    this.insertRow.run(reading.ts, streamId, reading.value, QUALITY_CODE[reading.quality], score);
   }
 
   /** After the tick's transaction committed, so the cache never shows what a rolled-back tick held. */
   remember(readings: readonly Reading[]): void {
     const latest = this.latestCache();
     for (const reading of readings) {
-      const key = streamKey(reading);
-      const previous = latest.get(key);
-      if (!previous || previous.ts <= reading.ts) latest.set(key, reading);
+      const previous = latest.get(reading.device, reading.metric);
+      if (!previous || previous.ts <= reading.ts) latest.set(reading.device, reading.metric, reading);
     }
   }
 
@@ -76,18 +76,14 @@ export class Readings {
       .map((row) => toReading({ device, metric, unit, ...row }));
   }
 
-  private latestCache(): Map<string, Reading> {
+  private latestCache(): StreamMap<Reading> {
     if (this.latestByStream) return this.latestByStream;
-    const latest = new Map<string, Reading>();
+    const latest = new StreamMap<Reading>();
     const newest = this.selectNewestTs.get();
-    if (typeof newest === 'number') for (const r of this.since(newest - LATEST_LOOKBACK_MS)) latest.set(streamKey(r), r);
+    if (typeof newest === 'number') for (const r of this.since(newest - LATEST_LOOKBACK_MS)) latest.set(r.device, r.metric, r);
     this.latestByStream = latest;
     return latest;
   }
-}
-
-function streamKey(r: { device: string; metric: string }): string {
-  return `${r.device}\u0000${r.metric}`;
 }
 
 function toReading(row: ReadingRow): Reading {

@@ -1,4 +1,5 @@
 import type { Statement } from 'better-sqlite3';
+import { StreamMap } from '../model/stream-map.js';
 import type { Db } from './database.js';
 
 interface StreamRow {
@@ -17,7 +18,7 @@ export interface StreamRef extends StreamRow {
  * a failed transaction.
  */
 export class Streams {
-  private readonly cache = new Map<string, StreamRow>();
+  private readonly cache = new StreamMap<StreamRow>();
   private readonly upsert: Statement<[string, string, string], number>;
   private readonly select: Statement<[string, string], StreamRow>;
 
@@ -34,18 +35,16 @@ export class Streams {
 
   /** The stream's id, created (or its unit updated) inside the caller's transaction when needed. */
   idFor(device: string, metric: string, unit: string): number {
-    const key = `${device}|${metric}`;
-    const hit = this.cache.get(key) ?? this.load(key, device, metric);
+    const hit = this.cache.get(device, metric) ?? this.load(device, metric);
     if (hit && hit.unit === unit) return hit.id;
     const id = this.upsert.get(device, metric, unit) as number;
-    this.cache.set(key, { id, unit });
+    this.cache.set(device, metric, { id, unit });
     return id;
   }
 
   /** The stream, or undefined when nothing was ever stored for it. */
   find(device: string, metric: string): StreamRef | undefined {
-    const key = `${device}|${metric}`;
-    const row = this.cache.get(key) ?? this.load(key, device, metric);
+    const row = this.cache.get(device, metric) ?? this.load(device, metric);
     return row && { ...row, device, metric };
   }
 
@@ -53,9 +52,9 @@ export class Streams {
     this.cache.clear();
   }
 
-  private load(key: string, device: string, metric: string): StreamRow | undefined {
+  private load(device: string, metric: string): StreamRow | undefined {
     const row = this.select.get(device, metric);
-    if (row) this.cache.set(key, row);
+    if (row) this.cache.set(device, metric, row);
     return row;
   }
 }
