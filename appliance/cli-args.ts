@@ -6,6 +6,7 @@ import { OTA_COMMANDS, OTA_USAGE, parseOtaCli, type OtaCommand } from './ota/ota
 export type CliCommand =
   | { command: 'run'; configPath?: string; overrides: ConfigOverrides }
   | { command: 'emulate'; scenario: 'factory' | 'city'; host: string; port: number; scale: number }
+  | { command: 'detect'; model?: string }
   | { command: 'help' }
   | { command: 'version' }
   | OtaCommand;
@@ -14,6 +15,7 @@ export const USAGE = `Usage:
   outpost run [--config FILE] [--data DIR] [--scenario factory|city|none] [--scale N] [--http HOST:PORT]
               [--mqtt URL] [--window SECONDS] [--node-id ID]
   outpost emulate --scenario factory|city [--host HOST] [--port PORT] [--scale N]
+  outpost detect [--model NAME] < in.csv > out.csv   (timestamp,value → timestamp,value,anomaly_score)
 ${OTA_USAGE}
   outpost help | version`;
 
@@ -38,8 +40,10 @@ export function parseCli(argv: readonly string[]): CliCommand {
       host: { type: 'string' },
       port: { type: 'string' },
       scale: { type: 'string' },
+      model: { type: 'string' },
     },
   });
+  if (command === 'detect') return { command: 'detect', ...(values.model ? { model: values.model } : {}) };
   const scenario = values.scenario === undefined ? undefined : oneOf('--scenario', values.scenario, SCENARIOS);
   if (command === 'emulate') {
     if (scenario === undefined || scenario === 'none') throw usage('emulate needs --scenario factory or --scenario city');

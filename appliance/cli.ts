@@ -36,6 +36,11 @@ async function main(): Promise<void> {
     case 'update status':
       process.exitCode = await runOtaCommand(command);
       return;
+    case 'detect': {
+      const { runDetectCli } = await import('./detect/detect-cli.js');
+      await runDetectCli({ model: command.model, input: process.stdin, output: process.stdout });
+      return;
+    }
     case 'emulate': {
       const scenario = await startScenario(command.scenario, { log, host: command.host, port: command.port, scale: command.scale });
       for (const line of scenario.describe()) process.stdout.write(`${line}\n`);

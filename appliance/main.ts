@@ -9,12 +9,14 @@ import { startScenario, type RunningScenario } from '../drivers/sim/start-emulat
 import { OutpostError, type Driver } from '../drivers/types.js';
 import { AccessControl } from './auth/access-control.js';
 import type { Config } from './config/schema.js';
+import { Detection } from './detect/detection.js';
 import { createDrivers } from './drivers.js';
 import { HealthRegistry } from './health.js';
 import { Intake } from './ingest/intake.js';
 import { TickLoop } from './ingest/tick-loop.js';
 import type { Logger } from './log.js';
 import { Pipeline } from './pipeline/pipeline.js';
+import { RuleEngine } from './rules/rule-engine.js';
 import { Store } from './store/store.js';
 import { SystemdNotifier } from './systemd-notify.js';
 import { CommandRouter } from './downlink/command-router.js';
@@ -137,8 +139,21 @@ export class Appliance {
           update: notAvailable('update bundles'),
         },
       });
+      const detection = new Detection({
+        log: log.child({ service: 'detect' }),
+        model: config.detect.model,
+        policy: { ...config.detect, cooldownMs: config.detect.cooldownSeconds * 1000 },
+      });
+      if (config.detect.enabled) {
+        await detection.start();
+        this.push('detect', () => detection.stop());
+        this.health.register('detect', () => ({ state: detection.active ? 'ok' : 'degraded', model: detection.model }));
+      }
+      const rules = new RuleEngine({ rules: config.rules, write: (command) => commands.write(command), log: log.child({ service: 'rules' }) });
       const tickLoop = new TickLoop({
         intake,
+        detect: detection,
+        rules,
         pipeline: new Pipeline({ windowMs: config.pipeline.windowSeconds * 1000, graceMs: config.pipeline.graceSeconds * 1000 }),
         store,
         outbox: (summaries, alerts) => outboxDrafts(nodeId, summaries, alerts),

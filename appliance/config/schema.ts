@@ -3,6 +3,8 @@ import { BleConfigSchema } from '../../drivers/ble/config-schema.js';
 import { GpioConfigSchema } from '../../drivers/gpio/config-schema.js';
 import { IpIngestSchema } from '../../drivers/ip-common/config-schema.js';
 import { ModbusDeviceSchema } from '../../drivers/modbus/config-schema.js';
+import { DetectConfigSchema } from '../detect/config-schema.js';
+import { RulesConfigSchema } from '../rules/config-schema.js';
 import { HomeAssistantSchema, UplinkSchema } from '../uplink/config-schema.js';
 
 /**
@@ -48,6 +50,8 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    detect: DetectConfigSchema,
+    rules: RulesConfigSchema,
     store: Type.Object(
       {
         readingsMaxAgeDays: Type.Number({ exclusiveMinimum: 0, default: 7 }),

@@ -1,3 +1,4 @@
+import { OutpostError } from '../../drivers/types.js';
 import { StreamState, type StreamParams } from './stream-state.js';
 
 /** The learned part: forecasts the next normalised value of each row of `window` normalised values. */
@@ -45,7 +46,9 @@ export class Detector {
 
   /** Replaces the model between batches; streams keep their state, so the window must not change. */
   swapModel(model: Forecaster): void {
-    if (model.window !== this.params.window) throw new Error(`model window ${model.window} differs from ${this.params.window}`);
+    if (model.window !== this.params.window) {
+      throw new OutpostError('MODEL_SHAPE', `the new model takes ${model.window} values, the running one ${this.params.window}: streams would lose their history`);
+    }
     this.model = model;
   }
 

@@ -3,7 +3,7 @@ import type { Reading } from '../../drivers/types.js';
 import type { Logger } from '../log.js';
 import type { Alert } from '../model/alert.js';
 import type { Summary } from '../model/summary.js';
-import type { Pipeline } from '../pipeline/pipeline.js';
+import type { PipelineOutput, Pipeline } from '../pipeline/pipeline.js';
 import type { OutboxDraft, Store, TickCommit } from '../store/store.js';
 import type { Intake } from './intake.js';
 import { OfflineAlerts } from './offline-alerts.js';
@@ -24,6 +24,13 @@ export interface TickLoopDeps {
   /** Readings kept for retry while the store fails (full disk); beyond it they are dropped and counted. */
   retryCapacity: number;
   now?: () => number;
+  /** Scores accepted readings and turns scores into anomaly alerts; absent or inactive, ticks stay synchronous. */
+  detect?: {
+    readonly active: boolean;
+    score(readings: readonly Reading[]): Promise<{ scores: ArrayLike<number> | undefined; alerts: Alert[] }>;
+  };
+  /** Thresholds and actions: returns threshold alerts and drives outputs for them and for anomalies. */
+  rules?: { apply(readings: readonly Reading[], anomalies: readonly Alert[]): Alert[] };
 }
 
 export interface TickEvent {
@@ -42,6 +49,8 @@ export class TickLoop extends EventEmitter<{ tick: [TickEvent] }> {
   private readonly offline = new OfflineAlerts();
   private carried: TickCommit | undefined;
   private failing = false;
+  /** The tick waiting on the model, if any: the next interval skips rather than overlapping it. */
+  private busy: Promise<void> | undefined;
 
   constructor(private readonly deps: TickLoopDeps) {
     super();
@@ -59,21 +68,39 @@ export class TickLoop extends EventEmitter<{ tick: [TickEvent] }> {
     if (!this.timer) return;
     clearInterval(this.timer);
     this.timer = undefined;
-    this.tick();
+    await this.busy;
+    await this.tick();
   }
 
-  tick(): void {
+  /**
+   * Synchronous without a detector. With one, the model runs between validation and windowing (so
+   * summaries carry their worst score) and the returned promise settles once the tick is committed.
+   */
+  tick(): void | Promise<void> {
+    if (this.busy) return this.busy;
     const now = this.deps.now?.() ?? Date.now();
     const batch = this.deps.intake.take();
-    const out = this.deps.pipeline.process(batch.readings, now);
+    const detect = this.deps.detect;
+    if (!detect?.active) return this.finish(batch, this.deps.pipeline.process(batch.readings, now), [], now);
+    const admitted = this.deps.pipeline.admit(batch.readings);
+    this.busy = detect.score(admitted.accepted).then(({ scores, alerts }) => {
+      this.busy = undefined;
+      this.finish(batch, this.deps.pipeline.window(admitted, now, scores), alerts, now);
+    });
+    return this.busy;
+  }
+
+  private finish(batch: ReturnType<Intake['take']>, out: PipelineOutput, anomalies: Alert[], now: number): void {
     for (const { reading, reason } of out.dropped) {
       this.deps.log.warn({ device: reading.device, metric: reading.metric, value: reading.value, reason, count: out.drops[reason] }, 'reading dropped');
     }
     const { summaries } = out;
-    const alerts = this.offline.fromHealthChanges(batch.devices, now);
+    const thresholds = this.deps.rules?.apply(out.accepted, anomalies) ?? [];
+    const alerts = [...anomalies, ...thresholds, ...this.offline.fromHealthChanges(batch.devices, now)];
     const drops = batch.overflow > 0 ? { ...out.drops, overflow: batch.overflow } : out.drops;
     const tick: TickCommit = {
       readings: out.accepted,
+      ...(out.scores ? { scores: out.scores } : {}),
       summaries,
       alerts,
       drops,
@@ -102,16 +129,22 @@ export class TickLoop extends EventEmitter<{ tick: [TickEvent] }> {
 
 function mergeTicks(held: TickCommit, next: TickCommit, capacity: number): TickCommit {
   const readings = held.readings.concat(next.readings);
+  const scores = held.scores || next.scores ? scoresOf(held).concat(scoresOf(next)) : undefined;
   const excess = Math.max(0, readings.length - capacity);
   const drops: Record<string, number> = { ...held.drops };
   for (const [reason, n] of Object.entries(next.drops)) drops[reason] = (drops[reason] ?? 0) + n;
   if (excess > 0) drops['store-unavailable'] = (drops['store-unavailable'] ?? 0) + excess;
   return {
     readings: readings.slice(excess),
+    ...(scores ? { scores: scores.slice(excess) } : {}),
     summaries: held.summaries.concat(next.summaries),
     alerts: held.alerts.concat(next.alerts),
     drops,
     outbox: held.outbox.concat(next.outbox),
     devices: held.devices.concat(next.devices),
   };
+}
+
+function scoresOf(tick: TickCommit): (number | null)[] {
+  return tick.scores ?? tick.readings.map(() => null);
 }

@@ -78,6 +78,8 @@ export const MIGRATIONS: readonly string[] = [
     value INTEGER NOT NULL
   );
   `,
+  // The on-box detector's anomaly score of each reading; null where detection is off or still learning.
+  `ALTER TABLE readings ADD COLUMN score REAL;`,
 ];
 
 /**

@@ -11,6 +11,8 @@ import type { WriteMeter } from './write-meter.js';
 /** Everything one tick produced; stored in one transaction or not at all. */
 export interface TickCommit {
   readings: Reading[];
+  /** Anomaly scores aligned with `readings`, when the detector scored them. */
+  scores?: (number | null)[];
   summaries: Summary[];
   alerts: Alert[];
   /** Readings dropped this tick, by reason (`nan`, `range`, ...): added to counters `drop.<reason>`. */
@@ -30,7 +32,7 @@ export class TickWriter {
   constructor(private readonly deps: { db: Db; path: string; log: Logger; tables: Tables; meter: WriteMeter }) {
     const { streams, readings, summaries, alerts, devices, counters, outbox } = deps.tables;
     this.write = deps.db.transaction((tick: TickCommit, now: number, bytesWritten: number | null) => {
-      for (const r of tick.readings) readings.insert(streams.idFor(r.device, r.metric, r.unit), r);
+      tick.readings.forEach((r, i) => readings.insert(streams.idFor(r.device, r.metric, r.unit), r, tick.scores?.[i] ?? null));
       for (const s of tick.summaries) summaries.insert(streams.idFor(s.device, s.metric, s.unit), s);
       for (const a of tick.alerts) alerts.insert(a);
       for (const d of tick.devices) devices.upsert(d, now);

@@ -1,0 +1,97 @@
+import type { Reading } from '../../drivers/types.js';
+import type { Logger } from '../log.js';
+import type { Alert } from '../model/alert.js';
+import { AnomalyAlerts, type AlertPolicy } from './anomaly-alerts.js';
+import { Detector } from './detector.js';
+import { OnnxForecaster, loadModel } from './model-loader.js';
+import type { ModelManifest } from './model-manifest.js';
+
+export interface DetectionDeps {
+  log: Logger;
+  /** Name of the model in `modelsDir`. */
+  model: string;
+  modelsDir?: string;
+  policy: AlertPolicy;
+}
+
+/**
+ * The appliance's detection service: one model session, per-stream detector state, anomaly alerts.
+ * A model that fails to load leaves detection off (and says why) rather than stopping the appliance.
+ */
+export class Detection {
+  private detector: Detector | undefined;
+  private current: OnnxForecaster | undefined;
+  /** The model replaced by the last install, kept for rollback. */
+  private previous: OnnxForecaster | undefined;
+  private alerts: AnomalyAlerts;
+
+  constructor(private readonly deps: DetectionDeps) {
+    this.alerts = new AnomalyAlerts(deps.policy);
+  }
+
+  get active(): boolean {
+    return this.detector !== undefined;
+  }
+
+  get model(): Pick<ModelManifest, 'name' | 'version'> | undefined {
+    return this.current?.manifest;
+  }
+
+  async start(): Promise<void> {
+    if (this.current) return;
+    try {
+      this.current = await loadModel({ name: this.deps.model, ...(this.deps.modelsDir ? { dir: this.deps.modelsDir } : {}) });
+      this.detector = new Detector({ model: this.current });
+      this.deps.log.info({ model: this.current.manifest.name, version: this.current.manifest.version }, 'anomaly detection ready');
+    } catch (err) {
+      this.deps.log.error({ err, model: this.deps.model }, 'anomaly detection off: the model could not be loaded');
+    }
+  }
+
+  async stop(): Promise<void> {
+    const models = [this.current, this.previous];
+    this.current = this.previous = this.detector = undefined;
+    for (const m of models) await m?.close();
+  }
+
+  /** Scores in reading order, and the alerts they raise or clear; a failing model run scores nothing this tick. */
+  async score(readings: readonly Reading[]): Promise<{ scores: Float64Array | undefined; alerts: Alert[] }> {
+    const detector = this.detector;
+    if (!detector || readings.length === 0) return { scores: undefined, alerts: [] };
+    try {
+      const scores = await detector.score(readings.map((r) => ({ stream: `${r.device}\u0000${r.metric}`, value: r.value })));
+      return { scores, alerts: this.alerts.update(readings, scores) };
+    } catch (err) {
+      this.deps.log.error({ err, readings: readings.length }, 'anomaly detection failed for this tick; readings stored unscored');
+      return { scores: undefined, alerts: [] };
+    }
+  }
+
+  /**
+   * Swaps in a model already verified (hash, signature) and proven on its sample by `OnnxForecaster.create`.
+   * Streams keep their state, so the new model must take the same window; otherwise it is refused and
+   * the running model stays. The replaced one is kept for `rollback`.
+   */
+  async install(model: OnnxForecaster): Promise<string> {
+    if (!this.detector || !this.current) {
+      this.current = model;
+      this.detector = new Detector({ model });
+    } else {
+      this.detector.swapModel(model);
+      await this.previous?.close();
+      this.previous = this.current;
+      this.current = model;
+    }
+    const { name, version } = model.manifest;
+    this.deps.log.info({ model: name, version }, 'anomaly model installed');
+    return `model ${name}@${version} installed`;
+  }
+
+  /** Back to the model before the last install. */
+  async rollback(): Promise<string> {
+    if (!this.previous || !this.detector || !this.current) return 'no previous model to roll back to';
+    this.detector.swapModel(this.previous);
+    [this.current, this.previous] = [this.previous, this.current];
+    return `rolled back to ${this.current.manifest.name}@${this.current.manifest.version}`;
+  }
+}
