@@ -46,7 +46,7 @@ describe('the setup page in Chromium', () => {
     await page.fill('#form-code [name=code]', code.toLowerCase());
     await page.click('#form-code button');
     await page.locator('#screen-setup').waitFor();
-    await expect.poll(() => page.textContent('#setup-network')).toContain('Not available');
+    await expect.poll(() => page.textContent('#setup-network')).toContain('Not available: NetworkManager (nmcli) is not installed');
     const form = '#form-setup';
     await page.fill(`${form} [name=password]`, 'short');
     await page.fill(`${form} [name=siteName]`, 'Machine hall');
@@ -109,6 +109,8 @@ describe('the setup page in Chromium', () => {
     await page.goto(`${outpost.httpUrl!}/#live`);
     await page.locator('#tab-live').waitFor();
     await expect.poll(() => page.locator('#series option').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    const meter = await page.$$eval('#series option', (os) => os.map((o) => (o as unknown as { value: string }).value).find((v) => v.startsWith('modbus:') && v.endsWith('|power')));
+    await page.selectOption('#series', meter!);
     const points = async () => Number((await page.getAttribute('#chart', 'data-points')) ?? 0);
     await expect.poll(points, { timeout: 10_000 }).toBeGreaterThan(1);
     const first = await points();
