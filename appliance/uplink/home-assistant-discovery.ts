@@ -24,8 +24,9 @@ export interface HomeAssistantDiscoveryDeps {
   devices: () => readonly DeviceInfo[] | undefined;
   /** Every device×metric the store has seen, with its unit. */
   streams: () => readonly DiscoveryStream[];
-  /** How often new streams and removed devices are looked for. */
+  /** How often new streams and removed devices are looked for, at most (default 10 s). */
   intervalMs?: number;
+  now?: () => number;
 }
 
 /**
@@ -36,7 +37,7 @@ export interface HomeAssistantDiscoveryDeps {
  */
 export class HomeAssistantDiscovery {
   private client: MqttClient | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private lastSync = Number.NEGATIVE_INFINITY;
   /** The config last published per device in this session, to publish only what changed. */
   private readonly sent = new Map<DeviceId, string>();
 
@@ -51,14 +52,15 @@ export class HomeAssistantDiscovery {
     });
   };
 
-  async start(): Promise<void> {
-    this.timer ??= setInterval(() => this.sync(), this.deps.intervalMs ?? 60_000);
-    this.timer.unref();
-  }
-
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
+  /**
+   * The store committed a tick: look again, at most once per interval, and at every commit until the first
+   * device is announced (so a fresh box shows up in Home Assistant with its first window).
+   */
+  notify(): void {
+    const now = (this.deps.now ?? Date.now)();
+    if (this.sent.size > 0 && now - this.lastSync < (this.deps.intervalMs ?? 10_000)) return;
+    this.lastSync = now;
+    this.sync();
   }
 
   /** Announces new devices and metrics and withdraws removed devices; a no-op while disconnected. */

@@ -26,8 +26,9 @@ export interface SparkplugEdgeNodeDeps extends msg.EdgeNodeId {
   clientOptions?: UplinkClientOptions;
   reconnect?: { minMs: number; maxMs: number };
   /**
-   * QoS of DDATA. Sparkplug 3.0 asks for 0; the default 1 keeps the outbox promise (a row leaves the
-   * outbox only once the broker has it). Births and deaths follow the spec (0, and 1 for NDEATH).
+   * QoS of births and data. Sparkplug 3.0 asks for 0; the default 1 keeps the outbox promise (a row leaves
+   * the outbox only once the broker has it). Births share it because brokers keep order only within one
+   * QoS: a QoS 0 DBIRTH overtakes queued QoS 1 DDATA and a host sees a seq gap. NDEATH is always QoS 1.
    */
   dataQos?: 0 | 1;
   /** Called with each session's client before it connects: the downlink hooks in here. */
@@ -174,13 +175,13 @@ export class SparkplugEdgeNode {
     this.seq = 0;
     const now = this.now();
     for (const device of this.deps.devices()) this.catalog.addDevice(device.id, device.outputs);
-    client.publish(this.topic('NBIRTH'), msg.nbirthPayload(this.sessionBdSeq, this.nextSeq(), this.deps.version, now), { qos: 0 });
+    client.publish(this.topic('NBIRTH'), msg.nbirthPayload(this.sessionBdSeq, this.nextSeq(), this.deps.version, now), { qos: this.qos });
     for (const device of this.catalog.knownDevices()) this.publishDbirth(client, device, now);
     this.drain?.resume();
   }
 
   private publishDbirth(client: MqttClient, device: string, now: number): void {
-    client.publish(this.topic('DBIRTH', device), msg.dbirthPayload(this.catalog, device, this.nextSeq(), now), { qos: 0 });
+    client.publish(this.topic('DBIRTH', device), msg.dbirthPayload(this.catalog, device, this.nextSeq(), now), { qos: this.qos });
   }
 
   private publishRow(client: MqttClient, row: OutboxRow, done: (err?: Error) => void): void {
@@ -200,7 +201,7 @@ export class SparkplugEdgeNode {
       content.kind === 'summary'
         ? msg.summaryDdata(this.catalog, content.summary, this.nextSeq(), now)
         : msg.alertDdata(this.catalog, content.alert, this.nextSeq(), now);
-    client.publish(this.topic('DDATA', device), payload, { qos: this.deps.dataQos ?? 1 }, (err) => done(err));
+    client.publish(this.topic('DDATA', device), payload, { qos: this.qos }, (err) => done(err));
   }
 
   private hostState(client: MqttClient, payload: Buffer): void {
@@ -216,6 +217,10 @@ export class SparkplugEdgeNode {
     // Offline: hold everything in the outbox. Online again: a fresh birth, then the backlog.
     if (online) this.birth(client);
     else this.drain?.pause();
+  }
+
+  private get qos(): 0 | 1 {
+    return this.deps.dataQos ?? 1;
   }
 
   private nextSeq(): number {

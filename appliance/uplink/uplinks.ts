@@ -64,7 +64,6 @@ export class Uplinks {
     for (const config of configs) {
       try {
         const running = this.build(config, views.get(config.name) ?? shared.view(config.name));
-        await running.discovery?.start();
         await running.service.start();
         this.running.push(running);
       } catch (err) {
@@ -76,7 +75,10 @@ export class Uplinks {
   }
 
   notify(): void {
-    for (const r of this.running) r.service.notify();
+    for (const r of this.running) {
+      r.service.notify();
+      r.discovery?.notify();
+    }
   }
 
   rebirth(): void {
@@ -96,7 +98,6 @@ export class Uplinks {
 
   async stop(): Promise<void> {
     for (const r of this.running.splice(0).reverse()) {
-      await r.discovery?.stop();
       await r.service.stop();
     }
   }
