@@ -16,6 +16,15 @@ export function numberFlag(name: string, fallback: number, argv: readonly string
   return value;
 }
 
+/** `--name value` from argv, or the fallback. */
+export function stringFlag(name: string, fallback: string, argv: readonly string[] = process.argv.slice(2)): string {
+  const at = argv.indexOf(`--${name}`);
+  if (at === -1) return fallback;
+  const value = argv[at + 1];
+  if (value === undefined) throw new Error(`--${name} needs a value`);
+  return value;
+}
+
 /** 1234567.8 → "1,234,568"; keeps a few decimals for small figures. */
 export function fmt(value: number, decimals = 0): string {
   return value.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });

@@ -4,6 +4,7 @@
  * hour, and start-up time to a healthy /api/health. Runs the built dist/, as a device does.
  *
  *   node --import tsx test/bench/footprint.ts [--warmup 60] [--duration 180] [--scale 4] [--starts 5]
+ *     [--node-flags "--max-semi-space-size=1"]   (V8 flags for both processes, to compare settings)
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { buildScenario, registerCount } from '../../drivers/sim/scenario.js';
-import { fmt, median, mib, note, numberFlag, printTable } from './bench-kit.js';
+import { fmt, median, mib, note, numberFlag, printTable, stringFlag } from './bench-kit.js';
 import { BenchProcess, CLI, freePort, getJson, msUntilOk, sleep } from './bench-process.js';
 
 const TARGET_EXTRA_RSS = 80 * 1024 * 1024;
@@ -27,25 +28,25 @@ interface Health {
 }
 
 /** `outpost run` with a fresh data dir and a known port; `remove()` deletes the dir once it has stopped. */
-async function startAppliance(scale: number): Promise<{ proc: BenchProcess; url: string; db: string; remove: () => void }> {
+async function startAppliance(scale: number, nodeFlags: readonly string[]): Promise<{ proc: BenchProcess; url: string; db: string; remove: () => void }> {
   const dir = mkdtempSync(join(tmpdir(), 'outpost-bench-footprint-'));
   const port = await freePort();
-  const proc = BenchProcess.spawn([CLI, 'run', '--scenario', 'factory', '--scale', String(scale), '--data', dir, '--http', `127.0.0.1:${port}`]);
+  const proc = BenchProcess.spawn([...nodeFlags, CLI, 'run', '--scenario', 'factory', '--scale', String(scale), '--data', dir, '--http', `127.0.0.1:${port}`]);
   return { proc, url: `http://127.0.0.1:${port}`, db: join(dir, 'outpost.db'), remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-async function startupTimes(scale: number, starts: number): Promise<{ outpost: number[]; bare: number[] }> {
+async function startupTimes(scale: number, starts: number, nodeFlags: readonly string[]): Promise<{ outpost: number[]; bare: number[] }> {
   const outpost: number[] = [];
   const bare: number[] = [];
   for (let i = 0; i < starts; i++) {
-    const app = await startAppliance(scale);
+    const app = await startAppliance(scale, nodeFlags);
     try {
       outpost.push(await msUntilOk(app.proc, `${app.url}/api/health`));
     } finally {
       await app.proc.stop();
       app.remove();
     }
-    const node = BenchProcess.spawn(['-e', '']);
+    const node = BenchProcess.spawn([...nodeFlags, '-e', '']);
     await node.exit();
     bare.push(performance.now() - node.spawnedAt);
   }
@@ -67,19 +68,20 @@ async function main(): Promise<void> {
   const durationS = numberFlag('duration', 180);
   const scale = numberFlag('scale', 4);
   const starts = numberFlag('starts', 5);
+  const nodeFlags = stringFlag('node-flags', '').split(' ').filter((f) => f !== '');
   const scenario = buildScenario('factory', { startMs: Date.now(), scale });
   const points = scenario.devices.reduce((n, d) => n + d.profile.points.length, 0);
   note(
     `footprint: factory scenario at scale ${scale}: ${scenario.devices.length} Modbus devices, ${fmt(registerCount(scenario))} registers (${fmt(points)} points) polled at 1 Hz; ` +
-      `warm-up ${warmupS} s, measured ${durationS} s, ${starts} starts; node ${process.version}`,
+      `warm-up ${warmupS} s, measured ${durationS} s, ${starts} starts; node ${process.version} ${nodeFlags.join(' ') || '(no flags)'}`,
   );
   // The first fetch loads undici; done here so it is not counted in the first start-up.
   await getJson('http://127.0.0.1:9/');
 
-  const startup = await startupTimes(scale, starts);
+  const startup = await startupTimes(scale, starts, nodeFlags);
 
-  const app = await startAppliance(scale);
-  const bare = BenchProcess.spawn(['-e', 'setInterval(() => {}, 1000)']);
+  const app = await startAppliance(scale, nodeFlags);
+  const bare = BenchProcess.spawn([...nodeFlags, '-e', 'setInterval(() => {}, 1000)']);
   try {
     await msUntilOk(app.proc, `${app.url}/api/health`);
     await sleep(warmupS * 1000);
