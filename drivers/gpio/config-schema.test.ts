@@ -10,7 +10,7 @@ describe('GPIO config validation', () => {
 
   it('refuses a pin that is not on the header, naming the field', () => {
     expect(() => parseConfig({ gpio: { inputs: [{ name: 'door', pin: 41 }] } }, 'outpost.json')).toThrow(
-      expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining('/gpio/inputs/0/pin') }),
+      expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining('/gpio/inputs/0/pin: GPIO 41 ("door") does not exist on the header') }),
     );
   });
 

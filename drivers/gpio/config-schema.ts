@@ -3,7 +3,8 @@ import { Type, type Static } from '@sinclair/typebox';
 /** BCM numbers of the 40-pin header: the same on the Pi 3, 4 and 5 whatever the kernel numbers them. */
 export const HEADER_PINS = { min: 0, max: 27 } as const;
 
-const Pin = Type.Integer({ minimum: HEADER_PINS.min, maximum: HEADER_PINS.max, description: 'BCM number on the 40-pin header (0–27)' });
+// The header range is checked in checkGpioConfig, whose message names the pin; the schema only asks for an integer.
+const Pin = Type.Integer({ description: `BCM number on the 40-pin header (${HEADER_PINS.min}–${HEADER_PINS.max})` });
 const Name = Type.String({ minLength: 1 });
 
 export const GpioInputSchema = Type.Object(
@@ -61,14 +62,19 @@ export interface ConfigProblem {
   message: string;
 }
 
-/** What the schema cannot say: one pin, one job. The message names the pin and both claimants. */
+/** Pins that exist on the header, and one job per pin; each message names the pin (and both claimants). */
 export function checkGpioConfig(config: Pick<GpioConfig, 'inputs' | 'counters' | 'outputs'>, path = '/gpio'): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const claimed = new Map<number, string>();
   for (const kind of ['inputs', 'counters', 'outputs'] as const) {
     config[kind].forEach((line, index) => {
       const previous = claimed.get(line.pin);
-      if (previous !== undefined) {
+      if (line.pin < HEADER_PINS.min || line.pin > HEADER_PINS.max) {
+        problems.push({
+          path: `${path}/${kind}/${index}/pin`,
+          message: `GPIO ${line.pin} ("${line.name}") does not exist on the header: BCM ${HEADER_PINS.min}–${HEADER_PINS.max}`,
+        });
+      } else if (previous !== undefined) {
         problems.push({ path: `${path}/${kind}/${index}/pin`, message: `GPIO ${line.pin} is claimed twice: by ${previous} and by "${line.name}"` });
       } else {
         claimed.set(line.pin, `"${line.name}"`);

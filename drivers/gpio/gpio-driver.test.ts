@@ -97,9 +97,11 @@ describe('GPIO driver over emulated lines', () => {
   });
 
   it('reports a line the backend cannot open as that device offline, not a crash', async () => {
-    const { driver, sink, controller } = rig({ inputs: [{ name: 'ghost', pin: 40, metric: 'contact', activeLow: false, debounceMs: 10 }] });
+    const chip = new EmulatedGpioChip();
+    chip.open(12, 'in', 'none'); // another program holds the line
+    const { driver, sink, controller } = rig({ inputs: [{ name: 'button', pin: 12, metric: 'contact', activeLow: false, debounceMs: 10 }] }, chip);
     await driver.start(sink, controller.signal);
-    expect(driver.devices()[0]?.health).toMatchObject({ state: 'offline', reason: expect.stringContaining('GPIO 40') });
+    expect(driver.devices()[0]?.health).toMatchObject({ state: 'offline', reason: 'GPIO 12 is already exported' });
     expect(driver.health().state).toBe('offline');
     await driver.stop();
   });
