@@ -72,6 +72,7 @@ export const IpIngestSchema = Type.Object(
     mqtt: Type.Object(
       {
         url: Type.Optional(Type.String({ pattern: '^(mqtts?|tcp|ssl)://', description: 'Broker the devices publish to' })),
+        clientId: Type.Optional(Type.String({ minLength: 1, description: 'Stable id, so the broker keeps QoS 1 messages while the appliance restarts; outpost-ingest-<host> by default' })),
         username: Type.Optional(Type.String()),
         password: Type.Optional(Type.String()),
         devices: Type.Array(MqttIngestDeviceSchema, { default: [] }),
