@@ -22,13 +22,15 @@ export interface TagFrame {
   key?: Buffer;
 }
 
-const int = (value: number, bytes: number, signed: boolean, littleEndian: boolean): Buffer => {
+function int(value: number, bytes: number, signed: boolean, littleEndian: boolean): Buffer {
   const buffer = Buffer.alloc(bytes);
   const n = Math.round(value);
-  if (littleEndian) (signed ? buffer.writeIntLE(n, 0, bytes) : buffer.writeUIntLE(n, 0, bytes));
-  else signed ? buffer.writeIntBE(n, 0, bytes) : buffer.writeUIntBE(n, 0, bytes);
+  if (littleEndian && signed) buffer.writeIntLE(n, 0, bytes);
+  else if (littleEndian) buffer.writeUIntLE(n, 0, bytes);
+  else if (signed) buffer.writeIntBE(n, 0, bytes);
+  else buffer.writeUIntBE(n, 0, bytes);
   return buffer;
-};
+}
 
 /** The advert a real tag of this format would send: the inverse of our decoders, used by the world only. */
 export function encodeAdvert(format: TagFormat, v: TagValues, frame: TagFrame): EmulatedAdvert {
