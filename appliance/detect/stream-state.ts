@@ -69,7 +69,7 @@ export class StreamState {
       const raw = 1 - Math.exp(-Math.min(error, 1e6) / this.params.errorScale);
       result = logLikelihood(this.likelihood.update(raw));
       const tolerance = (this.max - this.min) * this.params.rangeTolerance;
-      if (this.count > this.params.learningRows && this.max > this.min && (value > this.max + tolerance || value < this.min - tolerance)) result = 1;
+      if (this.count > this.params.learningRows && (value > this.max + tolerance || value < this.min - tolerance)) result = 1;
       if (this.cooldown > 0) {
         this.cooldown--;
         result = Math.min(result, this.params.fireLevel * 0.5);

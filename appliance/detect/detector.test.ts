@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Detector } from './detector.js';
+import { loadModel, type OnnxForecaster } from './model-loader.js';
+
+let model: OnnxForecaster;
+beforeAll(async () => {
+  model = await loadModel();
+});
+afterAll(async () => {
+  await model.close();
+});
+
+async function scoreSeries(values: readonly number[], detector = new Detector({ model })): Promise<number[]> {
+  const out: number[] = [];
+  for (const value of values) out.push(...(await detector.score([{ stream: 's', value }])));
+  return out;
+}
+
+/** A daily-ish wave with seeded noise: what a machine temperature looks like. */
+function wave(n: number, seed = 1): number[] {
+  let x = seed;
+  const noise = () => ((x = (x * 48271) % 2147483647) / 2147483647 - 0.5) * 0.4;
+  return Array.from({ length: n }, (_, i) => 50 + 5 * Math.sin(i / 20) + noise());
+}
+
+describe('Detector', () => {
+  it('gives a defined score in [0, 1] for NaN, infinities and absurd values, and keeps scoring after them', async () => {
+    const values = [...wave(400), Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1e300, -1e300, ...wave(50, 2)];
+    const scores = await scoreSeries(values);
+    for (const s of scores) expect(s >= 0 && s <= 1).toBe(true);
+    expect(scores.slice(400, 403)).toEqual([0, 0, 0]);
+    expect(scores[403]).toBe(1);
+  });
+
+  it('stays quiet on a constant stream and flags the first step away from it', async () => {
+    const scores = await scoreSeries([...Array(600).fill(21.5), 23]);
+    expect(Math.max(...scores.slice(0, 600))).toBeLessThan(0.5);
+    expect(scores[600]).toBe(1);
+  });
+
+  it('raises its score on a level shift in a noisy wave, then settles once the new level is learned', async () => {
+    const before = wave(800);
+    const after = wave(600, 7).map((v) => v + 12);
+    const scores = await scoreSeries([...before, ...after]);
+    expect(Math.max(...scores.slice(400, 800))).toBeLessThan(0.5);
+    expect(Math.max(...scores.slice(800, 810))).toBeGreaterThanOrEqual(0.5);
+    expect(Math.max(...scores.slice(1300))).toBeLessThan(0.5);
+  });
+
+  it('scores a batch of many streams exactly as it scores each stream alone, in order within a stream', async () => {
+    const streams = [wave(360, 1), wave(360, 2).map((v) => v * 3), wave(360, 3).map((v, i) => (i === 330 ? v + 40 : v))];
+    const alone = await Promise.all(streams.map((s) => scoreSeries(s)));
+    const batched = new Detector({ model });
+    const together: number[][] = [[], [], []];
+    // Two rows per stream per batch: the second must see the first.
+    for (let i = 0; i < 360; i += 2) {
+      const points = streams.flatMap((s, k) => [{ stream: `k${k}`, value: s[i] as number }, { stream: `k${k}`, value: s[i + 1] as number }]);
+      const scores = await batched.score(points);
+      streams.forEach((_, k) => together[k]?.push(scores[2 * k] as number, scores[2 * k + 1] as number));
+    }
+    expect(together).toEqual(alone);
+  });
+});
