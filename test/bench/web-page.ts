@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   try {
     await outpost.start();
     await outpost.waitHealthy();
-    const cookie = (await outpost.adminHeaders()).cookie.split('=');
+    const cookie = ((await outpost.adminHeaders()).cookie ?? '').split('=');
     await browser.context.addCookies([{ name: cookie[0]!, value: cookie[1]!, url: outpost.httpUrl! }]);
     const rows: { base: number[]; fcp: number[]; dash: number[] } = { base: [], fcp: [], dash: [] };
     for (let i = 0; i < runs; i++) {

@@ -5,11 +5,13 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../appliance/config/load.js';
+import { existingSetupCode } from '../../appliance/auth/setup-code.js';
 import { Appliance } from '../../appliance/main.js';
 import { silentLogger } from '../../appliance/log.js';
 import { ModbusEmulator, type TcpGatewayEndpoint } from '../../drivers/modbus/emulator/modbus-emulator.js';
 import { xyMd02 } from '../../drivers/modbus/profiles/xy-md02.js';
 import { until } from '../support/until.js';
+import { adminHeaders } from '../support/web-admin.js';
 
 interface LogLine {
   msg: string;
@@ -30,11 +32,14 @@ const emulator = new ModbusEmulator({ log: silentLogger() });
 let gateway: TcpGatewayEndpoint;
 let appliance: Appliance;
 let base: string;
+const dataDir = mkdtempSync(join(tmpdir(), 'outpost-faults-'));
 const read = (metric: string) => (metric === 'temperature' ? 4.5 : 80);
 const deviceId = (unit: number) => `modbus:tcp/127.0.0.1:${gateway.port}/${unit}`;
 
+let admin: Record<string, string> | undefined;
 async function api<T>(path: string): Promise<T> {
-  return (await (await fetch(`${base}${path}`)).json()) as T;
+  admin ??= await adminHeaders(base, async () => until('the setup code', () => existingSetupCode(dataDir)));
+  return (await (await fetch(`${base}${path}`, { headers: admin })).json()) as T;
 }
 
 beforeAll(async () => {
@@ -51,7 +56,7 @@ beforeAll(async () => {
     offlineAfter: 2,
   });
   const config = parseConfig(
-    { dataDir: mkdtempSync(join(tmpdir(), 'outpost-faults-')), http: { port: 0 }, pipeline: { tickMs: 100, windowSeconds: 1 }, modbus: { devices: [sensor(1), sensor(2)] } },
+    { dataDir, http: { port: 0 }, pipeline: { tickMs: 100, windowSeconds: 1 }, modbus: { devices: [sensor(1), sensor(2)] } },
     'test',
   );
   appliance = new Appliance({ config, log: pino({ level: 'info' }, captured), version: 'test' });

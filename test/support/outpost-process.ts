@@ -2,9 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { until } from './until.js';
-
-/** The admin password the e2e tests set at first boot and log in with afterwards. */
-export const E2E_ADMIN_PASSWORD = 'E2e-Owner-Passw0rd';
+import { adminHeaders } from './web-admin.js';
 
 const CLI = fileURLToPath(new URL('../../dist/appliance/cli.js', import.meta.url));
 
@@ -20,7 +18,7 @@ export class OutpostProcess {
   stderr = '';
   private child: ChildProcess | undefined;
   private exit: Promise<[number | null, NodeJS.Signals | null]> | undefined;
-  private session: { cookie: string; csrf: string } | undefined;
+  private session: Record<string, string> | undefined;
 
   constructor(private readonly args: string[]) {}
 
@@ -66,24 +64,11 @@ export class OutpostProcess {
 
   /** The cookie and CSRF header of an admin session: first boot's setup with the code from the log, or a login. */
   async adminHeaders(): Promise<Record<string, string>> {
-    if (!this.session) {
-      const post = async (path: string, payload: unknown, headers: Record<string, string> = {}) => {
-        const response = await fetch(`${this.httpUrl}${path}`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(payload) });
-        if (!response.ok) throw new Error(`POST ${path}: ${response.status} ${await response.text()}`);
-        const body = (await response.json()) as { csrf: string; defaults?: { nodeId: string } };
-        return { cookie: (response.headers.get('set-cookie') ?? '').split(';')[0] ?? '', csrf: body.csrf, body };
-      };
-      const state = (await (await fetch(`${this.httpUrl}/api/session`)).json()) as { setupDone: boolean };
-      if (state.setupDone) {
-        this.session = await post('/api/login', { password: E2E_ADMIN_PASSWORD });
-      } else {
-        const line = await this.waitForLog('the setup code in the log', (l) => typeof l.setupCode === 'string');
-        const setup = await post('/api/setup/code', { code: line.setupCode });
-        const site = { siteName: 'E2E', nodeName: setup.body.defaults?.nodeId ?? 'outpost', timeZone: 'UTC' };
-        this.session = await post('/api/setup', { password: E2E_ADMIN_PASSWORD, ...site }, { cookie: setup.cookie, 'x-csrf-token': setup.csrf });
-      }
-    }
-    return { cookie: this.session.cookie, 'x-csrf-token': this.session.csrf };
+    this.session ??= await adminHeaders(this.httpUrl ?? '', async () => {
+      const line = await this.waitForLog('the setup code in the log', (l) => typeof l.setupCode === 'string');
+      return String(line.setupCode);
+    });
+    return this.session;
   }
 
   async waitHealthy(timeoutMs = 20_000): Promise<void> {
