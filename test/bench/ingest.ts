@@ -11,11 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
+import type { Reading } from '../../drivers/types.js';
 import { Intake } from '../../appliance/ingest/intake.js';
 import { TickLoop } from '../../appliance/ingest/tick-loop.js';
 import { silentLogger } from '../../appliance/log.js';
 import { Pipeline } from '../../appliance/pipeline/pipeline.js';
-import { MIGRATIONS } from '../../appliance/store/migrations.js';
+import { migrate } from '../../appliance/store/migrations.js';
 import { Store } from '../../appliance/store/store.js';
 import { outboxDrafts } from '../../appliance/uplink/outbox-drafts.js';
 import { fmt, median, note, numberFlag, printTable } from './bench-kit.js';
@@ -72,23 +73,9 @@ async function runBare(w: IngestWorkload, dir: string): Promise<RunResult> {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
-  db.exec(MIGRATIONS[0] ?? '');
+  migrate(db, path);
   // Stream ids and row tuples are prepared before the clock starts: the baseline is SQLite's best case.
-  const ids = new Map<string, number>();
-  const addStream = db.prepare('INSERT INTO streams (device, metric, unit) VALUES (?, ?, ?) RETURNING id').pluck();
-  const batches = w.ticks.map((batch) =>
-    batch
-      .filter((r) => Number.isFinite(r.value))
-      .map((r) => {
-        const key = `${r.device}|${r.metric}`;
-        let id = ids.get(key);
-        if (id === undefined) {
-          id = addStream.get(r.device, r.metric, r.unit) as number;
-          ids.set(key, id);
-        }
-        return [id, r.ts, r.value, r.quality === 'good' ? 0 : 1] as const;
-      }),
-  );
+  const batches = db.transaction(() => bareRows(db, w))();
   const insert = db.prepare('INSERT INTO readings (stream_id, ts, value, quality) VALUES (?, ?, ?, ?)');
   const commit = db.transaction((rows: (typeof batches)[number]) => {
     for (const row of rows) insert.run(row[0], row[1], row[2], row[3]);
@@ -97,6 +84,24 @@ async function runBare(w: IngestWorkload, dir: string): Promise<RunResult> {
   for (const rows of batches) timer.time(() => commit(rows));
   db.close();
   return { ...timer.totals(), rows: countRows(path) };
+}
+
+/** Each tick's rows as the store would bind them, NaNs left out as the pipeline drops them. */
+function bareRows(db: Database.Database, w: IngestWorkload): (readonly [number, number, number, number])[][] {
+  const ids = new Map<string, number>();
+  const addStream = db.prepare('INSERT INTO streams (device, metric, unit) VALUES (?, ?, ?) RETURNING id').pluck();
+  const idFor = (r: Reading) => {
+    const key = `${r.device}|${r.metric}`;
+    let id = ids.get(key);
+    if (id === undefined) {
+      id = addStream.get(r.device, r.metric, r.unit) as number;
+      ids.set(key, id);
+    }
+    return id;
+  };
+  return w.ticks.map((batch) =>
+    batch.filter((r) => Number.isFinite(r.value)).map((r) => [idFor(r), r.ts, r.value, r.quality === 'good' ? 0 : 1] as const),
+  );
 }
 
 class TickTimer {
