@@ -4,6 +4,7 @@ import { AdoptedTag } from './adopted-tag.js';
 import type { BleConfig } from './config-schema.js';
 import { decodeAdvert } from './decoders/decode-advert.js';
 import type { Advert } from './decoders/types.js';
+import { forgetPeripheral } from './noble-factory.js';
 import type { NobleLike, NoblePeripheral } from './noble-types.js';
 
 export interface DiscoveredTag {
@@ -97,7 +98,8 @@ export class BleDriver implements Driver {
 
   /** Tags in range that are not adopted, newest first: what the setup page offers to adopt. */
   discovered(): DiscoveredTag[] {
-    return [...this.seen.values()].sort((a, b) => b.lastSeen - a.lastSeen);
+    // The map is kept in order of last advert (re-inserted on each), so reversed it is newest first.
+    return [...this.seen.values()].reverse();
   }
 
   /** Bad adverts from one adopted tag, by error code; re-sent copies dropped. */
@@ -143,7 +145,10 @@ export class BleDriver implements Driver {
       serviceData: peripheral.advertisement.serviceData ?? [],
     };
     const tag = this.tags.get(advert.address);
-    if (!tag) return this.remember(advert, now);
+    if (!tag) {
+      if (this.noble) forgetPeripheral(this.noble, peripheral.id);
+      return this.remember(advert, now);
+    }
     const { outcome, healthChanged } = tag.receive(advert, now);
     if (outcome.kind === 'readings') sink.readings(outcome.readings);
     if (healthChanged) {

@@ -17,3 +17,18 @@ export function createNoble(binding?: NobleBinding): NobleLike {
     throw new OutpostError('BLE_ADAPTER_UNAVAILABLE', `the Bluetooth stack could not be loaded: ${(error as Error).message}`, {}, { cause: error });
   }
 }
+
+type NobleCaches = Partial<Record<'_peripherals' | '_services' | '_characteristics' | '_descriptors' | '_discoveredPeripheralUUids', Record<string, unknown>>>;
+
+/**
+ * Drops noble's per-peripheral caches for one advertiser. noble keeps every address it ever heard, and
+ * phones rotate private addresses every few minutes: on a street that is a leak. We never connect, so
+ * forgetting a tag we do not track costs noble only a new Peripheral object on its next advert.
+ */
+export function forgetPeripheral(noble: NobleLike, uuid: string): void {
+  const caches = noble as unknown as NobleCaches;
+  for (const name of ['_peripherals', '_services', '_characteristics', '_descriptors', '_discoveredPeripheralUUids'] as const) {
+    const cache = caches[name];
+    if (cache) delete cache[uuid];
+  }
+}

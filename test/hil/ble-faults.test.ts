@@ -118,6 +118,29 @@ describe('BLE faults with the real noble over the emulated binding', () => {
     await until('a reading', () => sink.received.length > 0);
   });
 
+  it('lists tags in range that are not adopted, bounded, without noble keeping every address it heard', async () => {
+    const binding = new EmulatedBinding();
+    const noble = createNoble(binding);
+    const driver = new BleDriver({
+      config: { adopted: [{ address: ruuvi.address }], offlineAfterSeconds: 30, watchdogSeconds: 30 },
+      noble: () => noble,
+      log: silentLogger(),
+    });
+    await driver.start(new Sink(), new AbortController().signal);
+    running.push(driver);
+    await until('scanning', () => binding.scanning);
+    const world = new BleWorld({ binding, tags: [], worldNow: () => Date.now() });
+    for (let i = 0; i < 2000; i += 1) {
+      const address = `5a:00:00:00:${((i >> 8) & 0xff).toString(16).padStart(2, '0')}:${(i & 0xff).toString(16).padStart(2, '0')}`;
+      world.advertise({ ...ruuvi, address, name: `passer-by ${i}` });
+    }
+    world.advertise(ruuvi);
+    const listed = driver.discovered();
+    expect(listed.length).toBe(500);
+    expect(listed[0]).toMatchObject({ address: '5a:00:00:00:07:cf', format: 'ruuvi-5' });
+    expect(Object.keys((noble as unknown as { _peripherals: object })._peripherals)).toEqual([ruuvi.address.replace(/:/g, '')]);
+  });
+
   it('a Bluetooth stack that cannot load leaves the driver started, offline, with the reason', async () => {
     const driver = new BleDriver({
       config: { adopted: [{ address: ruuvi.address }], offlineAfterSeconds: 30, watchdogSeconds: 30 },
