@@ -50,6 +50,8 @@ export class Appliance {
   private readonly stack: { name: string; stop: () => Promise<void> }[] = [];
   private readonly drivers: Driver[] = [];
   private store: Store | undefined;
+  /** Set once every configured driver had its start: before that, the device list is not known yet. */
+  private driversStarted = false;
   private web: FastifyInstance | undefined;
   private readonly live = new LiveFeed();
   /** Where devices added at run time deliver, once the pipeline is up. */
@@ -129,7 +131,7 @@ export class Appliance {
         log: log.child({ service: 'uplink' }),
         version,
         // Until the drivers are up, the device list is unknown rather than empty (nothing is withdrawn upstream).
-        devices: () => (this.health.report().ready ? this.drivers.flatMap((d) => d.devices()) : undefined),
+        devices: () => (this.driversStarted ? this.drivers.flatMap((d) => d.devices()) : undefined),
         streams: () => store.latestReadings(),
         downlink: {
           config: (message) => configChange.apply(message),
@@ -143,6 +145,7 @@ export class Appliance {
         log: log.child({ service: 'detect' }),
         model: config.detect.model,
         policy: { ...config.detect, cooldownMs: config.detect.cooldownSeconds * 1000 },
+        learningRows: config.detect.learningReadings,
       });
       if (config.detect.enabled) {
         await detection.start();
@@ -187,6 +190,7 @@ export class Appliance {
         }
       }
 
+      this.driversStarted = true;
       this.health.markReady();
       this.notifier.ready(() => this.health.report().ready);
       const devices = this.drivers.reduce((n, d) => n + d.devices().length, 0);

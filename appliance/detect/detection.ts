@@ -12,6 +12,8 @@ export interface DetectionDeps {
   model: string;
   modelsDir?: string;
   policy: AlertPolicy;
+  /** Readings each stream is learned from before its scores count (the detector's default otherwise). */
+  learningRows?: number;
 }
 
 /**
@@ -41,7 +43,7 @@ export class Detection {
     if (this.current) return;
     try {
       this.current = await loadModel({ name: this.deps.model, ...(this.deps.modelsDir ? { dir: this.deps.modelsDir } : {}) });
-      this.detector = new Detector({ model: this.current });
+      this.detector = this.newDetector(this.current);
       this.deps.log.info({ model: this.current.manifest.name, version: this.current.manifest.version }, 'anomaly detection ready');
     } catch (err) {
       this.deps.log.error({ err, model: this.deps.model }, 'anomaly detection off: the model could not be loaded');
@@ -75,7 +77,7 @@ export class Detection {
   async install(model: OnnxForecaster): Promise<string> {
     if (!this.detector || !this.current) {
       this.current = model;
-      this.detector = new Detector({ model });
+      this.detector = this.newDetector(model);
     } else {
       this.detector.swapModel(model);
       await this.previous?.close();
@@ -85,6 +87,10 @@ export class Detection {
     const { name, version } = model.manifest;
     this.deps.log.info({ model: name, version }, 'anomaly model installed');
     return `model ${name}@${version} installed`;
+  }
+
+  private newDetector(model: OnnxForecaster): Detector {
+    return new Detector({ model, ...(this.deps.learningRows ? { params: { learningRows: this.deps.learningRows } } : {}) });
   }
 
   /** Back to the model before the last install. */
