@@ -51,6 +51,8 @@ export class SparkplugEdgeNode {
   private lastError: string | undefined;
   private lastErrorCode: string | undefined;
   private seq = 0;
+  /** This session has sent its births and the primary host (if any) is online. */
+  private born = false;
   private sessionBdSeq = 0;
   private hostOnline = true;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -66,7 +68,15 @@ export class SparkplugEdgeNode {
     this.connectSession();
   }
 
+  /** New outbox rows; also declares devices (and outputs) that appeared since the births. */
   notify(): void {
+    const client = this.client;
+    if (client?.connected && this.born) {
+      const now = this.now();
+      for (const device of this.deps.devices()) {
+        if (this.catalog.addDevice(device.id, device.outputs)) this.publishDbirth(client, device.id, now);
+      }
+    }
     this.drain?.notify();
   }
 
@@ -111,6 +121,7 @@ export class SparkplugEdgeNode {
     if (!this.running) return;
     const bdSeq = this.deps.bdSeq.take();
     this.sessionBdSeq = bdSeq;
+    this.born = false;
     this.hostOnline = this.deps.primaryHostId === undefined;
     const client = connect(this.deps.url, {
       ...this.deps.clientOptions,
@@ -177,6 +188,7 @@ export class SparkplugEdgeNode {
     for (const device of this.deps.devices()) this.catalog.addDevice(device.id, device.outputs);
     client.publish(this.topic('NBIRTH'), msg.nbirthPayload(this.sessionBdSeq, this.nextSeq(), this.deps.version, now), { qos: this.qos });
     for (const device of this.catalog.knownDevices()) this.publishDbirth(client, device, now);
+    this.born = true;
     this.drain?.resume();
   }
 
@@ -215,6 +227,7 @@ export class SparkplugEdgeNode {
     this.hostOnline = online;
     this.deps.log.info({ host: this.deps.primaryHostId, online }, 'sparkplug primary host state changed');
     // Offline: hold everything in the outbox. Online again: a fresh birth, then the backlog.
+    this.born = false;
     if (online) this.birth(client);
     else this.drain?.pause();
   }

@@ -152,6 +152,23 @@ describe('Sparkplug B edge node against a real Mosquitto', () => {
     expect(sparkplugViolations(spb.decoded())).toEqual([]);
   });
 
+  it('declares a device that appears after the births with its own DBIRTH before any command can target it', async () => {
+    const spb = await host();
+    const devices: DeviceInfo[] = [];
+    const { node } = await edgeNode({ outbox: new MemoryOutbox(), devices: () => devices });
+    await until('NBIRTH', () => spb.ofType('NBIRTH').length === 1);
+    expect(spb.ofType('DBIRTH')).toEqual([]);
+    devices.push(RELAY);
+    node.notify();
+    await until('the relay DBIRTH', () => spb.ofType('DBIRTH').length === 1);
+    expect(spb.ofType('DBIRTH')[0]?.payload.metrics?.map((m) => m.name)).toContain('Outputs/relay');
+    node.notify(); // nothing new: no second DBIRTH
+    await node.stop();
+    await until('the NDEATH of a graceful stop', () => spb.ofType('NDEATH').length === 1);
+    expect(spb.ofType('DBIRTH')).toHaveLength(1);
+    expect(sparkplugViolations(spb.decoded())).toEqual([]);
+  });
+
   it('flags windows replayed from the outbox as historical, stamped with the window end', async () => {
     const spb = await host();
     const outbox = new MemoryOutbox();
