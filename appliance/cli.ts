@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { startScenario } from '../drivers/sim/start-emulators.js';
 import { OutpostError } from '../drivers/types.js';
 import { parseCli, USAGE, type CliCommand } from './cli-args.js';
 import { loadConfigFile, parseConfig } from './config/load.js';
@@ -42,6 +41,7 @@ async function main(): Promise<void> {
       return;
     }
     case 'emulate': {
+      const { startScenario } = await import('../drivers/sim/start-emulators.js');
       const scenario = await startScenario(command.scenario, { log, host: command.host, port: command.port, scale: command.scale });
       for (const line of scenario.describe()) process.stdout.write(`${line}\n`);
       untilSignal(log, () => scenario.stop());
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
     }
     case 'run': {
       const config = loadRunConfig(command, log);
-      // Loaded here so `version`, `bundle` and the update agent start without the whole appliance.
+      // Loaded here (like the emulators) so `version`, `bundle` and the update agent start without the whole appliance.
       const { Appliance } = await import('./main.js');
       const appliance = new Appliance({ config, log, version: packageVersion() });
       untilSignal(log, () => appliance.stop());

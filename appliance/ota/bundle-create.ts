@@ -8,7 +8,7 @@ import type { KeyObject } from 'node:crypto';
 import { runningTarget, type BundleFile, type BundleManifest } from './manifest.js';
 
 /** What a release needs at run time; anything else in the build directory (sources, tests, .git) stays out. */
-export const RELEASE_ENTRIES = ['package.json', 'package-lock.json', 'dist', 'node_modules', 'models', 'README.md'];
+export const RELEASE_ENTRIES = ['package.json', 'package-lock.json', 'dist', 'appliance/web/page', 'node_modules', 'models', 'README.md'];
 
 export interface CreateBundleOptions {
   /** A staged release: `npm ci --omit=dev` and `npm run build` for the target, not a development checkout. */

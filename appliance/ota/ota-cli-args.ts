@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { OutpostError } from '../../drivers/types.js';
+import { PUBKEY_FILE } from './keys.js';
 
 export type OtaCommand =
   | { command: 'keys generate'; out: string }
@@ -98,7 +99,7 @@ function agentArgs(values: Record<string, string | boolean | undefined>, usage: 
   return {
     root: str('root', '/opt/outpost'),
     data,
-    pubkey: str('pubkey', `${data}/keys/outpost-update.pub`),
+    pubkey: str('pubkey', `${data}/keys/${PUBKEY_FILE}`),
     healthUrl: str('health-url', 'http://127.0.0.1:8080/api/health'),
     serviceCtl,
     deadlineSeconds,

@@ -1,5 +1,6 @@
-import { mkdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { mkdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { pointLinkAtomic } from './durable-fs.js';
 
 export type Slot = 'a' | 'b';
@@ -53,4 +54,10 @@ export class ReleaseSlots {
       return undefined;
     }
   }
+}
+
+/** The release root a module runs from (`<root>/releases/<slot>/...`), or undefined in a checkout. */
+export function installedRoot(moduleUrl: string): string | undefined {
+  const match = /^(.*)\/releases\/[ab]\//.exec(realpathSync(fileURLToPath(moduleUrl)));
+  return match?.[1];
 }

@@ -25,6 +25,8 @@ export interface UpdateAgentDeps {
   pollMs?: number;
 }
 
+/** The old release is known to work: give it at least this long to come back, whatever the trial deadline. */
+const RESTORED_DEADLINE_MS = 120_000;
 /** Free space an unpack needs beyond the payload itself: directories, and room for the database to grow. */
 const SPACE_MARGIN = 1.1;
 
@@ -47,6 +49,8 @@ export class UpdateAgent {
   /** Starts an update from a bundle file and runs it to commit, rollback or refusal. */
   async apply(bundle: string): Promise<UpdateRecord> {
     const state = readState(this.deps.root);
+    // The path unit starts the agent again on the same upload after a power cut: carry on with it.
+    if (state.update?.bundle === resolve(bundle)) return this.drive();
     if (state.update) throw new OutpostError('OTA_BUSY', `an update to ${state.update.version ?? state.update.bundle} is in progress (step ${state.update.step})`);
     const fromSlot = this.slots.current();
     const fromVersion = fromSlot && this.slots.version(fromSlot);
@@ -75,6 +79,8 @@ export class UpdateAgent {
       }
       const record: UpdateRecord = { version: update.version ?? 'unknown', from: update.fromVersion, ...outcome.done, at: new Date().toISOString(), durationMs: Date.now() - update.startedAt };
       writeState(this.deps.root, finish(latest, record));
+      // Uploads are ours to clean up, whatever the outcome; a file an operator passed on the command line is not.
+      if (resolve(update.bundle).startsWith(`${uploadDir(this.deps.dataDir)}/`)) rmSync(update.bundle, { force: true });
       this.deps.log[record.outcome === 'committed' ? 'info' : 'error']({ update: record }, `update ${record.outcome}`);
       return record;
     }
@@ -120,8 +126,6 @@ export class UpdateAgent {
         return this.trial(u);
       case 'commit':
         slots.point('committed', u.toSlot);
-        // Uploaded bundles are ours to clean up; a file an operator passed on the command line is not.
-        if (resolve(u.bundle).startsWith(`${uploadDir(deps.dataDir)}/`)) rmSync(u.bundle, { force: true });
         return { done: { outcome: 'committed' } };
       case 'rollback':
         return { done: { outcome: 'rolled-back', reason: await this.rollBack(u) } };
@@ -150,7 +154,7 @@ export class UpdateAgent {
     this.deps.log.info({ database }, 'database ready for the old release');
     this.slots.point('current', u.fromSlot);
     await this.service('start');
-    const deadline = Date.now() + this.deps.deadlineMs;
+    const deadline = Date.now() + Math.max(this.deps.deadlineMs, RESTORED_DEADLINE_MS);
     for (;;) {
       const result = await probeHealth(this.deps.healthUrl, u.fromVersion);
       if (result.healthy) return reason;

@@ -4,6 +4,7 @@ import type { Driver } from '../../drivers/types.js';
 import type { AccessControl } from '../auth/access-control.js';
 import type { HealthRegistry } from '../health.js';
 import type { Logger } from '../log.js';
+import { updateRoutes } from '../ota/update-routes.js';
 import type { Store } from '../store/store.js';
 import { installAuthGuard } from './auth-guard.js';
 import { ConfigFile } from './config-file.js';
@@ -52,5 +53,6 @@ export function buildWebApp(deps: WebDeps): FastifyInstance {
   void app.register(systemRoutes({ ...deps, network: deps.network ?? new Nmcli() }));
   void app.register(liveRoutes(deps.live));
   void app.register(pageRoutes(loadPage()));
+  void app.register(updateRoutes({ dataDir: deps.dataDir, version: deps.version, log: deps.log }));
   return app;
 }

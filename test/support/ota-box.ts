@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generateKeys } from '../../appliance/ota/keys.js';
+import { existingSetupCode } from '../../appliance/auth/setup-code.js';
+import { generateKeys, PUBKEY_FILE } from '../../appliance/ota/keys.js';
 import type { ReleaseSlots } from '../../appliance/ota/release-slots.js';
 import { readState, type UpdateRecord, type UpdateState } from '../../appliance/ota/update-state.js';
 import { installFirstRelease, makeBundle, type Variant } from './ota-releases.js';
@@ -42,6 +43,9 @@ export class TestBox {
     this.data = join(dir, 'var');
     mkdirSync(this.data, { recursive: true });
     this.keys = generateKeys(join(dir, 'keys'));
+    // Where the app and the agent look for it on a device.
+    mkdirSync(join(this.data, 'keys'));
+    copyFileSync(this.keys.publicKey, join(this.data, 'keys', PUBKEY_FILE));
     this.slots = installFirstRelease(this.root, version);
     this.systemd = new FakeSystemd({ root: this.root, dataDir: this.data, httpPort: port, maxAttempts });
   }
@@ -49,7 +53,9 @@ export class TestBox {
   static async start(options: { version?: string; maxAttempts?: number } = {}): Promise<TestBox> {
     const box = new TestBox(mkdtempSync(join(tmpdir(), 'outpost-ota-')), options.version ?? '1.0.0', await freePort(), options.maxAttempts ?? 3);
     await box.systemd.start();
-    await box.serving(options.version ?? '1.0.0');
+    await box.serving(options.version ?? '1.0.0').catch((error: unknown) => {
+      throw new Error(`${String(error)}; the app said:\n${box.systemd.output.join('').slice(-2000)}`);
+    });
     return box;
   }
 
@@ -58,11 +64,28 @@ export class TestBox {
   }
 
   /** Waits until `version` answers /api/health with 200 and ready. */
-  async serving(version: string, timeoutMs = 20_000): Promise<void> {
+  async serving(version: string, timeoutMs = 60_000): Promise<void> {
     await until(`${version} healthy`, async () => {
       const h = await this.systemd.health();
       return h.status === 200 && h.version === version;
     }, timeoutMs);
+  }
+
+  /** Cookie and CSRF header of the admin: a login, or on a fresh box the setup with the code it wrote to its data dir. */
+  async admin(): Promise<Record<string, string>> {
+    const base = this.systemd.healthUrl.replace('/api/health', '');
+    const post = async (path: string, body: unknown, headers: Record<string, string> = {}) => {
+      const response = await fetch(`${base}${path}`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      if (!response.ok) throw new Error(`POST ${path}: ${response.status} ${await response.text()}`);
+      const { csrf } = (await response.json()) as { csrf: string };
+      return { cookie: (response.headers.get('set-cookie') ?? '').split(';')[0] ?? '', 'x-csrf-token': csrf };
+    };
+    const password = 'Ota-Owner-Passw0rd';
+    const { setupDone } = (await (await fetch(`${base}/api/session`)).json()) as { setupDone: boolean };
+    if (setupDone) return post('/api/login', { password });
+    const code = await until('the setup code', () => existingSetupCode(this.data));
+    const setup = await post('/api/setup/code', { code });
+    return post('/api/setup', { password, siteName: 'OTA', nodeName: 'ota', timeZone: 'UTC' }, setup);
   }
 
   state(): UpdateState {
@@ -71,7 +94,7 @@ export class TestBox {
 
   async agent(command: 'apply' | 'resume', options: { bundle?: string; killAt?: string; deadlineSeconds?: number } = {}): Promise<AgentRun> {
     const args = [CLI, 'update', command, '--root', this.root, '--data', this.data, '--pubkey', this.keys.publicKey];
-    args.push('--health-url', this.systemd.healthUrl, '--service-ctl', this.systemd.ctl, '--deadline', String(options.deadlineSeconds ?? 15));
+    args.push('--health-url', this.systemd.healthUrl, '--service-ctl', this.systemd.ctl, '--deadline', String(options.deadlineSeconds ?? 60));
     if (options.bundle) args.push('--bundle', options.bundle);
     const env = { ...process.env, OUTPOST_LOG_LEVEL: 'warn', ...(options.killAt ? { OUTPOST_OTA_KILL_AT: options.killAt } : {}) };
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env });

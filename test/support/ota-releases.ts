@@ -24,13 +24,13 @@ export interface Variant {
 export const MIGRATION_ROW = 'written-by-the-new-schema';
 
 /**
- * A release directory as a build stage makes it: `dist/` from this repo's build and a package.json with
+ * A release directory as a build stage makes it: `dist/` from this repo's build, the page, and a package.json with
  * the given version. node_modules is not copied: the release root holds one symlink to the repo's, which
  * Node finds by walking up from the slot.
  */
 export function stageRelease(dir: string, version: string, variant: Variant = {}): string {
   mkdirSync(dir, { recursive: true });
-  cpSync(join(REPO, 'dist'), join(dir, 'dist'), { recursive: true });
+  for (const entry of ['dist', 'appliance/web/page']) cpSync(join(REPO, entry), join(dir, entry), { recursive: true });
   const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as Record<string, unknown>;
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ ...pkg, version }, null, 2));
   const cli = join(dir, 'dist/appliance/cli.js');
@@ -38,19 +38,17 @@ export function stageRelease(dir: string, version: string, variant: Variant = {}
   if (variant.hangs) writeFileSync(cli, 'setInterval(() => {}, 60_000);\n');
   if (variant.neverReady) patch(join(dir, 'dist/appliance/health.js'), "const ready = this.phase === 'ready';", 'const ready = false;');
   if (variant.migrates) {
-    patch(
-      join(dir, 'dist/appliance/store/migrations.js'),
-      '\n  `,\n];',
-      `\n  \`,\n  \`CREATE TABLE ota_probe (id INTEGER PRIMARY KEY); INSERT INTO counters (name, value) VALUES ('${MIGRATION_ROW}', 42);\`,\n];`,
-    );
+    const step = `CREATE TABLE ota_probe (id INTEGER PRIMARY KEY); INSERT INTO counters (name, value) VALUES ('${MIGRATION_ROW}', 42);`;
+    patch(join(dir, 'dist/appliance/store/migrations.js'), /(export const MIGRATIONS = \[[\s\S]*?,)\n\];/, `$1\n  \`${step}\`,\n];`);
   }
   return dir;
 }
 
-function patch(file: string, from: string, to: string): void {
+function patch(file: string, from: string | RegExp, to: string): void {
   const text = readFileSync(file, 'utf8');
-  if (!text.includes(from)) throw new Error(`test release: ${file} no longer contains ${JSON.stringify(from)}; update the variant`);
-  writeFileSync(file, text.replace(from, to));
+  const patched = text.replace(from, to);
+  if (patched === text) throw new Error(`test release: ${file} no longer matches ${String(from)}; update the variant`);
+  writeFileSync(file, patched);
 }
 
 /** A release root with version `version` installed, current and committed, in slot a. */
