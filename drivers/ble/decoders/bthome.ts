@@ -63,7 +63,10 @@ function parseObjects(bytes: Buffer): DecodeResult {
   return decoded('bthome', measurements, packetId);
 }
 
-/** 2506 × 0.01 is 25.060000000000002 in floating point; the sensor meant 25.06. */
+/**
+ * 2506 × 0.01 is 25.060000000000002 in floating point; the sensor meant 25.06. No format here resolves
+ * finer than a millionth of its unit, and below 9e9 the rounding stays exact in a double.
+ */
 export function tidy(value: number): number {
-  return Number(value.toPrecision(12));
+  return Math.abs(value) < 9e9 ? Math.round(value * 1e6) / 1e6 : value;
 }
