@@ -92,6 +92,8 @@ export class UpdateAgent {
       case 'verify':
         try {
           const manifest = await readBundle(u.bundle, this.expectations(u));
+          // Also what a power cut between finishing and deleting the upload would lead to: nothing to do.
+          if (manifest.version === u.fromVersion) throw new OutpostError('OTA_ALREADY_RUNNING', `${manifest.version} is the version running now`);
           if (readState(deps.root).refused.includes(manifest.version)) {
             throw new OutpostError('OTA_REFUSED_VERSION', `${manifest.version} failed on this box before and is refused until cleared`);
           }
