@@ -19,7 +19,7 @@ let gateway: TcpGatewayEndpoint;
 let appliance: Appliance;
 let db: Database.Database;
 /** A freezer holding −18 °C with a little wobble, until the test opens its door. */
-let freezer = (now: number) => -18 + 0.3 * Math.sin(now / 700);
+let freezer = (now: number) => -18 + 0.3 * Math.sin(now / 100);
 const id = (unit: number) => `modbus:tcp/127.0.0.1:${gateway.port}/${unit}`;
 
 beforeAll(async () => {
@@ -73,7 +73,7 @@ describe('on-box detection in the running appliance', () => {
   });
 
   it('an open freezer door raises one anomaly alert, switches the relay through the rule, and queues the alert upstream', async () => {
-    freezer = (now) => -4 + 0.3 * Math.sin(now / 700);
+    freezer = (now) => -4 + 0.3 * Math.sin(now / 100);
     await until('the relay switched on', () => emulator.outputs(BOARD)['relay1'] === 1, 10_000);
     const alert = db.prepare(`SELECT device, metric, state, score FROM alerts WHERE kind = 'anomaly'`).get() as { device: string; state: string; score: number };
     expect(alert).toMatchObject({ device: id(SENSOR), metric: 'temperature', state: 'raised' });
