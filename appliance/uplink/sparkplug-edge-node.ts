@@ -54,6 +54,7 @@ export class SparkplugEdgeNode {
   /** This session has sent its births and the primary host (if any) is online. */
   private born = false;
   private sessionBdSeq = 0;
+  private unspentBdSeq: number | undefined;
   private hostOnline = true;
   private retryTimer: NodeJS.Timeout | undefined;
   private delayMs = 0;
@@ -119,7 +120,10 @@ export class SparkplugEdgeNode {
 
   private connectSession(): void {
     if (!this.running) return;
-    const bdSeq = this.deps.bdSeq.take();
+    // A bdSeq is spent only by a session the broker accepted: failed attempts during an outage reuse it
+    // (no host saw it) rather than writing the file every few seconds.
+    const bdSeq = this.unspentBdSeq ?? this.deps.bdSeq.take();
+    this.unspentBdSeq = bdSeq;
     this.sessionBdSeq = bdSeq;
     this.born = false;
     this.hostOnline = this.deps.primaryHostId === undefined;
@@ -142,6 +146,7 @@ export class SparkplugEdgeNode {
 
     client.on('connect', () => {
       this.delayMs = 0;
+      this.unspentBdSeq = undefined;
       this.state = 'connected';
       this.lastError = undefined;
       this.lastErrorCode = undefined;

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -5,8 +7,11 @@ import { OutpostError } from '../../drivers/types.js';
 import type { Logger } from '../../appliance/log.js';
 import { brokerClientOptions, type BrokerSecurity } from '../../appliance/uplink/broker-security.js';
 import { MemoryOutbox } from '../../appliance/uplink/memory-outbox.js';
+import { BdSeqFile } from '../../appliance/uplink/bd-seq-file.js';
 import { MqttUplink } from '../../appliance/uplink/mqtt-uplink.js';
+import { SparkplugEdgeNode } from '../../appliance/uplink/sparkplug-edge-node.js';
 import { startMosquitto, type Mosquitto } from '../support/mosquitto.js';
+import { startBrokerProxy } from '../support/mosquitto-proxy.js';
 import { createPasswordFile, createTestPki, type TestPki } from '../support/mosquitto-pki.js';
 import { until } from '../support/until.js';
 
@@ -94,6 +99,24 @@ describe('secure MQTT against a real Mosquitto', () => {
     const up = await uplinkTo(`mqtt://127.0.0.1:${authBroker.port}`, { username: 'outpost', password: 'c0rrect-horse' }, outbox, right.log);
     await until('10 rows with credentials', () => received.length === 10 && outbox.outboxStats().depth === 0);
     expect(right.text() + JSON.stringify(up.status())).not.toContain('c0rrect-horse');
+  });
+
+  it('a Sparkplug edge node with a wrong password reports it, keeps the outbox, and spends no bdSeq on refused attempts', async () => {
+    const outbox = outboxWith(5);
+    const bdSeqPath = path.join(pki.dir, 'wrong.bdseq');
+    const proxy = await startBrokerProxy(authBroker.port);
+    cleanups.push(() => proxy.close());
+    const node = new SparkplugEdgeNode({
+      url: proxy.url, groupId: 'plant', edgeNodeId: 'secure', outbox, log: capturedLog().log, version: '1',
+      bdSeq: new BdSeqFile(bdSeqPath), devices: () => [], write: async () => {}, reconnect: { minMs: 20, maxMs: 40 },
+      clientOptions: brokerClientOptions(authBroker.url, { username: 'outpost', password: 'wr0ng-battery' }),
+    });
+    cleanups.push(() => node.stop());
+    await node.start();
+    await until('three refused attempts', () => proxy.connections >= 3);
+    expect(node.status()).toMatchObject({ state: 'connecting', lastErrorCode: 'UPLINK_AUTH_REFUSED' });
+    expect(readFileSync(bdSeqPath, 'utf8').trim()).toBe('1');
+    expect(outbox.outboxStats().depth).toBe(5);
   });
 
   it('refuses plain text to a broker on another host unless allowed, and unreadable PEM files by name', () => {

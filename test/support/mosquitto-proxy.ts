@@ -7,6 +7,8 @@ import net from 'node:net';
 export interface BrokerProxy {
   url: string;
   port: number;
+  /** Client connections accepted so far (each reconnect attempt is one). */
+  readonly connections: number;
   /** Resets every proxied connection on both sides, as a pulled cable or a NAT timeout would. */
   cut(): void;
   /** Keeps everything the broker sends (CONNACK, PUBACK, …) from reaching clients until released. */
@@ -24,7 +26,9 @@ interface Pair {
 export async function startBrokerProxy(brokerPort: number): Promise<BrokerProxy> {
   const pairs = new Set<Pair>();
   let holding = false;
+  let connections = 0;
   const server = net.createServer((client) => {
+    connections++;
     const upstream = net.connect(brokerPort, '127.0.0.1');
     const pair: Pair = { client, upstream, held: [] };
     pairs.add(pair);
@@ -55,6 +59,9 @@ export async function startBrokerProxy(brokerPort: number): Promise<BrokerProxy>
   return {
     url: `mqtt://127.0.0.1:${port}`,
     port,
+    get connections() {
+      return connections;
+    },
     cut,
     holdReplies: () => {
       holding = true;
