@@ -4,6 +4,7 @@ import { join, posix } from 'node:path';
 import { OutpostError } from '../../drivers/types.js';
 import { encodeEntryHeader, encodeHeader } from './bundle-format.js';
 import { signManifest } from './keys.js';
+import { checkNativeArch, keepForTarget } from './target-files.js';
 import type { KeyObject } from 'node:crypto';
 import { runningTarget, type BundleFile, type BundleManifest } from './manifest.js';
 
@@ -23,7 +24,9 @@ export interface CreateBundleOptions {
 /** Writes a signed bundle of the release in `from` and returns its manifest. */
 export function createBundle(options: CreateBundleOptions): BundleManifest {
   const { from } = options;
-  const files = RELEASE_ENTRIES.flatMap((entry) => collect(from, entry));
+  const compatible = options.compatible ?? runningTarget();
+  const files = RELEASE_ENTRIES.flatMap((entry) => collect(from, entry, (path) => keepForTarget(path, compatible)));
+  for (const file of files) checkNativeArch(file.path, file.absolute, compatible);
   if (!files.some((f) => f.path === 'dist/appliance/cli.js')) {
     throw new OutpostError('OTA_MISSING_FILE', `${from} holds no dist/appliance/cli.js: build the release first`, { from });
   }
@@ -31,7 +34,7 @@ export function createBundle(options: CreateBundleOptions): BundleManifest {
   const manifest: BundleManifest = {
     format: 1,
     version,
-    compatible: options.compatible ?? runningTarget(),
+    compatible,
     minVersion: options.minVersion ?? '0.0.0',
     createdAt: new Date().toISOString(),
     files: files.map(({ path, size, sha256, mode }) => ({ path, size, sha256, mode })),
@@ -64,7 +67,7 @@ interface Collected extends BundleFile {
 }
 
 /** Regular files under `from/rel`, sorted; symlinks (node_modules/.bin) are left out: the release never runs them. */
-function collect(from: string, rel: string): Collected[] {
+function collect(from: string, rel: string, keep: (path: string) => boolean): Collected[] {
   const absolute = join(from, rel);
   let stats: Stats;
   try {
@@ -77,9 +80,9 @@ function collect(from: string, rel: string): Collected[] {
       .filter((d) => !d.isSymbolicLink())
       .map((d) => d.name)
       .sort()
-      .flatMap((name) => collect(from, `${rel}/${name}`));
+      .flatMap((name) => collect(from, `${rel}/${name}`, keep));
   }
-  if (!stats.isFile()) return [];
+  if (!stats.isFile() || !keep(rel)) return [];
   const bytes = readFileSync(absolute);
   return [{ path: rel, absolute, size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), mode: stats.mode & 0o777 }];
 }

@@ -8,6 +8,7 @@ import { encodeHeader } from './bundle-format.js';
 import { readBundle, type BundleExpectations } from './bundle-read.js';
 import { generateKeys, loadPrivateKey, loadPublicKey } from './keys.js';
 import { runningTarget, type BundleManifest } from './manifest.js';
+import { keepForTarget } from './target-files.js';
 
 let dir: string;
 let keys: { privateKey: string; publicKey: string };
@@ -120,6 +121,29 @@ describe('signed bundles', () => {
     const needs = bundle('needs-1.1.5.bundle', { minVersion: '1.1.5' });
     expect(await refusal(needs.path)).toMatchObject({ code: 'OTA_TOO_OLD', message: expect.stringMatching(/updates from 1\.1\.5 or later, this box runs 1\.1\.0/) });
     expect((await refusal(needs.path, { ...expect_, runningVersion: '1.1.5' })).code).toBe('accepted');
+  });
+
+  it('carries only the native binaries of its target, and refuses one built for another machine', () => {
+    const keep = (path: string) => keepForTarget(path, 'linux-arm64-node20');
+    expect(keep('node_modules/@serialport/bindings-cpp/prebuilds/linux-arm64/node.napi.armv8.node')).toBe(true);
+    expect(keep('node_modules/@serialport/bindings-cpp/prebuilds/linux-x64/node.napi.glibc.node')).toBe(false);
+    expect(keep('node_modules/@serialport/bindings-cpp/prebuilds/darwin-x64+arm64/node.napi.node')).toBe(false);
+    expect(keep('node_modules/onnxruntime-node/bin/napi-v6/linux/arm64/onnxruntime_binding.node')).toBe(true);
+    expect(keep('node_modules/onnxruntime-node/bin/napi-v6/win32/arm64/onnxruntime_binding.node')).toBe(false);
+    expect(keep('node_modules/better-sqlite3/build/Release/obj.target/better_sqlite3.node')).toBe(false);
+    expect(keep('node_modules/better-sqlite3/build/Release/better_sqlite3.node')).toBe(true);
+    const from = stageRelease(dir, '1.3.0');
+    // The first bytes of an x86-64 ELF shared object: magic, 64-bit, little-endian, e_machine 62 at offset 18.
+    const elf = Buffer.alloc(64);
+    elf.writeUInt32BE(0x7f454c46, 0);
+    elf[4] = 2;
+    elf[5] = 1;
+    elf.writeUInt16LE(62, 18);
+    mkdirSync(join(from, 'node_modules/native/build'), { recursive: true });
+    writeFileSync(join(from, 'node_modules/native/build/native.node'), elf);
+    const create = (compatible: string) => createBundle({ from, out: join(dir, `native-${compatible}.bundle`), key: loadPrivateKey(keys.privateKey), compatible });
+    expect(() => create('linux-arm64-node20')).toThrow(expect.objectContaining({ code: 'OTA_INCOMPATIBLE', message: expect.stringMatching(/native\.node is built for x64, the bundle targets linux-arm64-node20/) }));
+    expect(create('linux-x64-node20').files.map((f) => f.path)).toContain('node_modules/native/build/native.node');
   });
 
   it('refuses something that is not a bundle, and keys that are not Ed25519', async () => {
