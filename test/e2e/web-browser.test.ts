@@ -8,12 +8,14 @@ import { launchBrowser, type TestBrowser } from '../support/browser.js';
 import { OutpostProcess } from '../support/outpost-process.js';
 
 const PASSWORD = 'Browser-Test-Passw0rd';
+/** scrypt and the page's polling slow down on a loaded 2-core machine: wait for states, generously. */
+const WITHIN = { timeout: 20_000 };
 
 /**
  * One box, one browser, in the order a user meets the page: first boot, log out and in, add a device,
  * watch it live, see it fail. The steps share the box, so they run in order.
  */
-describe('the setup page in Chromium', () => {
+describe('the setup page in Chromium', { timeout: 90_000 }, () => {
   let outpost: OutpostProcess;
   let browser: TestBrowser;
   let extra: RunningScenario;
@@ -40,32 +42,32 @@ describe('the setup page in Chromium', () => {
     await browser.screenshot('1-setup-code');
     await page.fill('#form-code [name=code]', 'WRNG-CODE-XXXX');
     await page.click('#form-code button');
-    await expect.poll(() => page.textContent('[data-error-for=code]')).toContain('not the setup code');
+    await expect.poll(() => page.textContent('[data-error-for=code]'), WITHIN).toContain('not the setup code');
 
     const code = (await outpost.waitForLog('setup code', (l) => typeof l.setupCode === 'string')).setupCode as string;
     await page.fill('#form-code [name=code]', code.toLowerCase());
     await page.click('#form-code button');
     await page.locator('#screen-setup').waitFor();
-    await expect.poll(() => page.textContent('#setup-network')).toContain('Not available: NetworkManager (nmcli) is not installed');
+    await expect.poll(() => page.textContent('#setup-network'), WITHIN).toContain('Not available: NetworkManager (nmcli) is not installed');
     const form = '#form-setup';
     await page.fill(`${form} [name=password]`, 'short');
     await page.fill(`${form} [name=siteName]`, 'Machine hall');
     await page.fill(`${form} [name=timeZone]`, 'Europe/Berlin');
     await page.fill(`${form} [name="mqtt.url"]`, 'mqtt://127.0.0.1:1');
     await page.click('#mqtt-test');
-    await expect.poll(() => page.textContent('#mqtt-answer'), { timeout: 10_000 }).toContain('ECONNREFUSED');
+    await expect.poll(() => page.textContent('#mqtt-answer'), WITHIN).toContain('ECONNREFUSED');
     await page.fill(`${form} [name="mqtt.url"]`, 'not a url');
     await page.click(`${form} > button`);
-    await expect.poll(() => page.textContent('[data-error-for="mqtt.url"]')).toContain('is not a URL');
+    await expect.poll(() => page.textContent('[data-error-for="mqtt.url"]'), WITHIN).toContain('is not a URL');
     await page.fill(`${form} [name="mqtt.url"]`, '');
     await page.click(`${form} > button`);
-    await expect.poll(() => page.textContent('#form-setup [data-error-for=password]')).toContain('at least 10 characters');
+    await expect.poll(() => page.textContent('#form-setup [data-error-for=password]'), WITHIN).toContain('at least 10 characters');
     await browser.screenshot('2-setup-form');
     await page.fill(`${form} [name=password]`, PASSWORD);
     await page.click(`${form} > button`);
     await page.locator('#screen-home').waitFor();
-    await expect.poll(() => page.locator('#devices tr[data-device]').count(), { timeout: 15_000 }).toBeGreaterThan(10);
-    await expect.poll(() => page.locator('#devices td.values').first().textContent()).toMatch(/\d/);
+    await expect.poll(() => page.locator('#devices tr[data-device]').count(), WITHIN).toBeGreaterThan(10);
+    await expect.poll(() => page.locator('#devices td.values').first().textContent(), WITHIN).toMatch(/\d/);
     await browser.screenshot('3-devices');
   });
 
@@ -75,7 +77,7 @@ describe('the setup page in Chromium', () => {
     await page.locator('#screen-login').waitFor();
     await page.fill('#form-login [name=password]', 'Wrong-Passw0rd-123');
     await page.click('#form-login button');
-    await expect.poll(() => page.textContent('#form-login [data-error-for=password]')).toBe('wrong password');
+    await expect.poll(() => page.textContent('#form-login [data-error-for=password]'), WITHIN).toBe('wrong password');
     await browser.screenshot('4-login');
     await page.fill('#form-login [name=password]', PASSWORD);
     await page.click('#form-login button');
@@ -92,14 +94,14 @@ describe('the setup page in Chromium', () => {
     await page.fill(`${form} [name=port]`, port!);
     await page.fill(`${form} [name=unitId]`, '99');
     await page.click('#modbus-test');
-    await expect.poll(() => page.textContent('[data-error-for=unitId]'), { timeout: 10_000 }).toContain('did not answer');
+    await expect.poll(() => page.textContent('[data-error-for=unitId]'), WITHIN).toContain('did not answer');
     await page.fill(`${form} [name=unitId]`, '1');
     await page.click('#modbus-test');
-    await expect.poll(() => page.textContent('#modbus-answer'), { timeout: 10_000 }).toMatch(/voltage\.l1 \d/);
+    await expect.poll(() => page.textContent('#modbus-answer'), WITHIN).toMatch(/voltage\.l1 \d/);
     await page.click(`${form} > button:not([type])`);
-    await expect.poll(() => page.textContent('#modbus-answer'), { timeout: 10_000 }).toContain(`added modbus:tcp/${host}:${port}/1`);
+    await expect.poll(() => page.textContent('#modbus-answer'), WITHIN).toContain(`added modbus:tcp/${host}:${port}/1`);
     const row = page.locator(`tr[data-device="modbus:tcp/${host}:${port}/1"]`);
-    await expect.poll(() => row.locator('td.values').textContent(), { timeout: 15_000 }).toMatch(/current\.l1 \d/);
+    await expect.poll(() => row.locator('td.values').textContent(), WITHIN).toMatch(/current\.l1 \d/);
     await row.scrollIntoViewIfNeeded();
     await browser.screenshot('5-device-added');
   });
@@ -108,14 +110,14 @@ describe('the setup page in Chromium', () => {
     const { page } = browser;
     await page.goto(`${outpost.httpUrl!}/#live`);
     await page.locator('#tab-live').waitFor();
-    await expect.poll(() => page.locator('#series option').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('#series option').count(), WITHIN).toBeGreaterThan(0);
     const meter = await page.$$eval('#series option', (os) => os.map((o) => (o as unknown as { value: string }).value).find((v) => v.startsWith('modbus:') && v.endsWith('|power')));
     await page.selectOption('#series', meter!);
     const points = async () => Number((await page.getAttribute('#chart', 'data-points')) ?? 0);
-    await expect.poll(points, { timeout: 10_000 }).toBeGreaterThan(1);
+    await expect.poll(points, WITHIN).toBeGreaterThan(1);
     const first = await points();
-    await expect.poll(points, { timeout: 10_000 }).toBeGreaterThan(first);
-    await expect.poll(() => page.textContent('#live-now')).toMatch(/now -?\d/);
+    await expect.poll(points, WITHIN).toBeGreaterThan(first);
+    await expect.poll(() => page.textContent('#live-now'), WITHIN).toMatch(/now -?\d/);
     await browser.screenshot('6-live');
   });
 
@@ -128,9 +130,10 @@ describe('the setup page in Chromium', () => {
     expect(await alert.textContent()).toContain('offline raised');
     await browser.screenshot('7-alerts');
     await alert.locator('button').click();
-    await expect.poll(() => page.locator('#alerts tr.bad', { hasText: 'Extra feed' }).count(), { timeout: 10_000 }).toBe(0);
+    await expect.poll(() => page.locator('#alerts tr.bad', { hasText: 'Extra feed' }).count(), WITHIN).toBe(0);
     await page.goto(`${outpost.httpUrl!}/#system`);
-    await expect.poll(() => page.textContent('#system')).toContain('Written to flash');
+    await expect.poll(() => page.textContent('#system'), WITHIN).toContain('Written to flash');
+    await expect.poll(() => page.textContent('#update-state'), WITHIN).toMatch(/running|not available|Updates:/);
     await browser.screenshot('8-system');
   });
 });

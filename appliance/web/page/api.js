@@ -12,11 +12,12 @@ export class ApiError extends Error {
   }
 }
 
-export async function api(path, method = 'GET', body) {
+export async function api(path, method = 'GET', body, type = 'application/json') {
   const headers = {};
   if (method !== 'GET') headers['x-csrf-token'] = csrf;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
+  if (body !== undefined) headers['content-type'] = type;
+  const payload = body === undefined || type !== 'application/json' ? body : JSON.stringify(body);
+  const res = await fetch(path, { method, headers, body: payload, credentials: 'same-origin' });
   const data = res.headers.get('content-type')?.includes('json') ? await res.json() : null;
   if (!res.ok) throw new ApiError(res.status, data);
   return data;

@@ -62,6 +62,32 @@ async function refreshStatus() {
   $('#network').textContent = n.available ? n.devices.map((d) => `${d.device} (${d.type}) ${d.state} ${d.connection}`).join('; ') : `Not available: ${n.reason}`;
 }
 
+// Updates come from the update agent's routes; a release without them says so instead of failing.
+let updates;
+function watchUpdates() {
+  const show = (u) => ($('#update-state').textContent = `running ${u.running}; ${u.update ? `update ${u.update.version ?? ''} ${u.update.step ?? u.update.state ?? ''}` : 'no update in progress'}${u.refused ? `; last refused: ${u.refused.reason ?? u.refused.code ?? ''}` : ''}`);
+  api('/api/updates').then((u) => {
+    show(u);
+    updates?.close();
+    updates = new EventSource('/api/updates/events');
+    updates.addEventListener('update', (e) => show(JSON.parse(e.data)));
+  }, (error) => ($('#update-state').textContent = error.status === 404 ? 'Updates: not available in this release' : `Updates: ${error.message}`));
+}
+
+async function uploadBundle(event) {
+  event.preventDefault();
+  const form = event.target;
+  clearErrors(form);
+  const file = form.elements.bundle.files[0];
+  if (!file) return showError(form, { message: 'choose a bundle file first' });
+  try {
+    const r = await api('/api/updates', 'POST', file, 'application/octet-stream');
+    $('#update-state').textContent = `uploaded ${r.version}: ${r.state}`;
+  } catch (error) {
+    showError(form, error);
+  }
+}
+
 function selectSeries(value) {
   const [device, metric] = value.split('|');
   chart.reset([]);
@@ -106,6 +132,7 @@ function wireOnce() {
   window.addEventListener('hashchange', showTab);
   $('#series').addEventListener('change', (e) => selectSeries(e.target.value));
   $('#modbus-test').addEventListener('click', modbusTest);
+  $('#form-update').addEventListener('submit', uploadBundle);
   onSubmit($('#form-modbus'), '/api/modbus/devices', 'POST', (r) => {
     $('#modbus-answer').textContent = `added ${r.device}`;
     load(refreshDevices);
@@ -120,6 +147,7 @@ export function startHome() {
   wireOnce();
   showTab();
   api('/api/modbus/profiles').then((ps) => $('#profiles').replaceChildren(...ps.map((p) => el('option', { value: p.name }, `${p.name}: ${p.description}`))), () => undefined);
+  watchUpdates();
   const all = () => Promise.all([load(refreshDevices), load(refreshAlerts), load(refreshStatus)]);
   all();
   timer = setInterval(all, 5000);
@@ -128,6 +156,7 @@ export function startHome() {
 export function stopHome() {
   clearInterval(timer);
   source?.close();
+  updates?.close();
   source = undefined;
   $('#series').replaceChildren();
 }
