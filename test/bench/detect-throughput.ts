@@ -1,0 +1,73 @@
+/**
+ * Scoring throughput and memory: 1,000 streams, one batch of one reading per stream per tick, one ONNX
+ * `run` per batch, on one thread (the session is single-threaded). Baseline in the same run: the same
+ * detector with the model replaced by "repeat the last value", i.e. the cost of everything but ONNX.
+ *
+ *   node --import tsx test/bench/detect-throughput.ts [--runs 5] [--streams 1000] [--ticks 200]
+ */
+import { performance } from 'node:perf_hooks';
+import { Detector, type Forecaster, type ScorePoint } from '../../appliance/detect/detector.js';
+import { loadModel } from '../../appliance/detect/model-loader.js';
+import { fmt, median, mib, note, numberFlag, printTable } from './bench-kit.js';
+
+const TARGET = 50_000;
+const runs = numberFlag('runs', 5);
+const streams = numberFlag('streams', 1000);
+const ticks = numberFlag('ticks', 200);
+/** Past the window and the likelihood's learning period, so every stream takes the full path. */
+const WARM_TICKS = 320;
+
+const rssStart = process.memoryUsage().rss;
+const model = await loadModel();
+const rssModel = process.memoryUsage().rss;
+
+function lastValue(window: number): Forecaster {
+  return {
+    window,
+    async forecast(inputs, rows) {
+      const out = new Float32Array(rows);
+      for (let r = 0; r < rows; r++) out[r] = inputs[r * window + window - 1] as number;
+      return out;
+    },
+  };
+}
+
+/** Tick t's batch: every stream's value, a noisy wave with its own phase and level. */
+function batch(t: number): ScorePoint[] {
+  const points: ScorePoint[] = new Array(streams);
+  for (let s = 0; s < streams; s++) points[s] = { stream: `modbus:tcp/10.0.0.${s % 250}/${s}\u0000power`, value: 100 * (1 + (s % 7)) + 10 * Math.sin(t / 30 + s) + ((t * 7919 + s * 104729) % 13) / 13 };
+  return points;
+}
+
+let rssStreams = 0;
+
+async function run(forecaster: Forecaster): Promise<{ rate: number; detector: Detector }> {
+  const detector = new Detector({ model: forecaster });
+  for (let t = 0; t < WARM_TICKS; t++) await detector.score(batch(t));
+  // Before this run's batches are built, so the figure is the model plus the streams' state.
+  if (rssStreams === 0) rssStreams = process.memoryUsage().rss;
+  const batches = Array.from({ length: ticks }, (_, i) => batch(WARM_TICKS + i));
+  const started = performance.now();
+  for (const b of batches) await detector.score(b);
+  return { rate: (streams * ticks) / ((performance.now() - started) / 1000), detector };
+}
+
+const onnxRates: number[] = [];
+const baseRates: number[] = [];
+for (let i = 0; i < runs; i++) {
+  const onnx = await run(model);
+  onnxRates.push(onnx.rate);
+  baseRates.push((await run(lastValue(model.window))).rate);
+}
+await model.close();
+
+note(`${streams} streams, ${ticks} ticks per run after ${WARM_TICKS} warm-up ticks, ${runs} runs; model ${model.manifest.name}@${model.manifest.version} (window ${model.window})`);
+printTable('Scored points per second (median of runs)', ['detector', 'points/s', 'per tick (ms)', 'target'], [
+  ['ONNX forecaster, one run per tick', fmt(median(onnxRates)), fmt((streams / median(onnxRates)) * 1000, 2), `≥ ${fmt(TARGET)}`],
+  ['baseline: same detector, no model', fmt(median(baseRates)), fmt((streams / median(baseRates)) * 1000, 2), ''],
+]);
+printTable('Resident memory', ['stage', 'RSS'], [
+  ['node + modules, before the model', mib(rssStart)],
+  ['model session loaded', mib(rssModel)],
+  [`and ${streams} streams after ${WARM_TICKS} ticks`, mib(rssStreams)],
+]);
