@@ -169,6 +169,26 @@ describe('Sparkplug B edge node against a real Mosquitto', () => {
     expect(sparkplugViolations(spb.decoded())).toEqual([]);
   });
 
+  it('sends alerts as the device\'s Alerts/<kind> flags, by the alias its DBIRTH declared', async () => {
+    const spb = await host();
+    const outbox = new MemoryOutbox();
+    const raised = { device: METER, kind: 'offline' as const, state: 'raised' as const, message: 'no answer after 3 attempts', ts: Date.now() };
+    for (const draft of outboxDrafts('node-1', [], [raised, { ...raised, state: 'cleared' }])) {
+      outbox.enqueue((seq) => ({ topic: draft.topic, payload: Buffer.from(draft.build(seq)) }));
+    }
+    await edgeNode({ outbox });
+    await until('two DDATA', () => spb.ofType('DDATA').length === 2);
+    const birth = spb.ofType('DBIRTH').find((m) => m.device?.endsWith('%2F1'));
+    const offline = birth?.payload.metrics?.find((m) => m.name === 'Alerts/offline');
+    expect(offline).toMatchObject({ type: 'Boolean', value: false });
+    const values = spb.ofType('DDATA').map((m) => m.payload.metrics?.[0]);
+    expect(values.map((m) => [toNumber(m?.alias), m?.value])).toEqual([
+      [toNumber(offline?.alias), true],
+      [toNumber(offline?.alias), false],
+    ]);
+    expect(sparkplugViolations(spb.decoded())).toEqual([]);
+  });
+
   it('flags windows replayed from the outbox as historical, stamped with the window end', async () => {
     const spb = await host();
     const outbox = new MemoryOutbox();
