@@ -47,6 +47,8 @@ export class SparkplugEdgeNode {
   private client: MqttClient | undefined;
   private drain: OutboxDrain | undefined;
   private readonly catalog = new SparkplugCatalog();
+  /** Devices sent a DDEATH this session (their offline alert); their next data comes after a new DBIRTH. */
+  private readonly dead = new Set<string>();
   private state: UplinkStatus['state'] = 'stopped';
   private lastError: string | undefined;
   private lastErrorCode: string | undefined;
@@ -189,6 +191,7 @@ export class SparkplugEdgeNode {
   private birth(client: MqttClient): void {
     this.drain?.pause();
     this.seq = 0;
+    this.dead.clear();
     const now = this.now();
     for (const device of this.deps.devices()) this.catalog.addDevice(device.id, device.outputs);
     client.publish(this.topic('NBIRTH'), msg.nbirthPayload(this.sessionBdSeq, this.nextSeq(), this.deps.version, now), { qos: this.qos });
@@ -212,13 +215,18 @@ export class SparkplugEdgeNode {
     const now = this.now();
     const device = content.kind === 'summary' ? content.summary.device : content.alert.device;
     const grew = content.kind === 'summary' ? this.catalog.addSummaryMetric(device, content.summary.metric, content.summary.unit) : this.catalog.addDevice(device);
-    // A metric the host has not seen declared yet: declare the device again before its data.
-    if (grew) this.publishDbirth(client, device, now);
+    // A metric the host has not seen declared, or a device it was told is dead: (re)birth it before its data.
+    if (this.dead.delete(device) || grew) this.publishDbirth(client, device, now);
     const payload =
       content.kind === 'summary'
         ? msg.summaryDdata(this.catalog, content.summary, this.nextSeq(), now)
         : msg.alertDdata(this.catalog, content.alert, this.nextSeq(), now);
     client.publish(this.topic('DDATA', device), payload, { qos: this.qos }, (err) => done(err));
+    if (content.kind === 'alert' && content.alert.kind === 'offline' && content.alert.state === 'raised') {
+      // The host marks the device's metrics stale until its next DBIRTH.
+      client.publish(this.topic('DDEATH', device), msg.ddeathPayload(this.nextSeq(), now), { qos: this.qos });
+      this.dead.add(device);
+    }
   }
 
   private hostState(client: MqttClient, payload: Buffer): void {

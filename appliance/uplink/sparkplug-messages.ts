@@ -52,6 +52,11 @@ export function nbirthPayload(bdSeq: number, seq: number, version: string, times
   });
 }
 
+/** DDEATH: the device is offline; it carries the seq, and no metrics. */
+export function ddeathPayload(seq: number, timestamp: number): Buffer {
+  return encodeSparkplug({ timestamp, seq, metrics: [] });
+}
+
 export function dbirthPayload(catalog: SparkplugCatalog, device: DeviceId, seq: number, timestamp: number): Buffer {
   return encodeSparkplug({ timestamp, seq, metrics: catalog.birthMetrics(device, timestamp) });
 }

@@ -169,7 +169,7 @@ describe('Sparkplug B edge node against a real Mosquitto', () => {
     expect(sparkplugViolations(spb.decoded())).toEqual([]);
   });
 
-  it('sends alerts as the device\'s Alerts/<kind> flags, by the alias its DBIRTH declared', async () => {
+  it('sends alerts as Alerts/<kind> flags by alias; an offline device gets a DDEATH and a new DBIRTH before its next data', async () => {
     const spb = await host();
     const outbox = new MemoryOutbox();
     const raised = { device: METER, kind: 'offline' as const, state: 'raised' as const, message: 'no answer after 3 attempts', ts: Date.now() };
@@ -186,6 +186,8 @@ describe('Sparkplug B edge node against a real Mosquitto', () => {
       [toNumber(offline?.alias), true],
       [toNumber(offline?.alias), false],
     ]);
+    const meter = spb.decoded().filter((m) => m.device?.endsWith('%2F1')).map((m) => m.type);
+    expect(meter).toEqual(['DBIRTH', 'DDATA', 'DDEATH', 'DBIRTH', 'DDATA']);
     expect(sparkplugViolations(spb.decoded())).toEqual([]);
   });
 

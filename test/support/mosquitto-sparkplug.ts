@@ -37,7 +37,8 @@ export function bdSeqOf(message: SparkplugMessage): number | undefined {
 /**
  * The Sparkplug B 3.0 rules a host relies on, checked over one edge node's message stream: NBIRTH before
  * anything else of a session and with seq 0; seq +1 (mod 256) over NBIRTH/DBIRTH/NDATA/DDATA; a DBIRTH
- * before a device's data; data by aliases the births declared; NDEATH's bdSeq equal to its NBIRTH's.
+ * before a device's data (again after its DDEATH); data by aliases the births declared; NDEATH's bdSeq
+ * equal to its NBIRTH's.
  * Returns the violations, empty when the stream is valid.
  */
 export function sparkplugViolations(messages: readonly SparkplugMessage[]): string[] {
@@ -70,6 +71,10 @@ export function sparkplugViolations(messages: readonly SparkplugMessage[]): stri
     seq = m.seq ?? expected;
     const device = m.device ?? '';
     const metrics = m.payload.metrics ?? [];
+    if (m.type === 'DDEATH') {
+      aliases.delete(device);
+      return;
+    }
     if (m.type === 'DBIRTH') {
       aliases.set(device, new Set(metrics.map((x) => toNumber(x.alias) ?? -1)));
       for (const x of metrics) if (!x.name || !x.type) problems.push(`${where}: metric without name or datatype`);
