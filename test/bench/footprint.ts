@@ -18,13 +18,12 @@ import { BenchProcess, CLI, freePort, getJson, msUntilOk, sleep } from './bench-
 const TARGET_EXTRA_RSS = 80 * 1024 * 1024;
 const HOUR_MS = 3_600_000;
 
-interface Stats {
-  bytesWritten: number;
-}
-
+/** /api/health needs no login (/api/stats does) and carries the store's counter too. */
 interface Health {
-  services?: Record<string, { devices?: { ok: number; degraded: number; offline: number } }>;
-  [key: string]: unknown;
+  services?: {
+    store?: { bytesWritten?: number };
+    modbus?: { devices?: { ok: number; degraded: number; offline: number } };
+  };
 }
 
 /** `outpost run` with a fresh data dir and a known port; `remove()` deletes the dir once it has stopped. */
@@ -85,7 +84,7 @@ async function main(): Promise<void> {
   try {
     await msUntilOk(app.proc, `${app.url}/api/health`);
     await sleep(warmupS * 1000);
-    const stats = async () => (await getJson<Stats>(`${app.url}/api/stats`))?.body.bytesWritten ?? Number.NaN;
+    const stats = async () => (await getJson<Health>(`${app.url}/api/health`))?.body.services?.store?.bytesWritten ?? Number.NaN;
     const begin = { at: performance.now(), io: app.proc.writeBytes(), store: await stats(), rows: readingRows(app.db) };
     const rss = { outpost: [] as number[], bare: [] as number[] };
     while (performance.now() - begin.at < durationS * 1000) {
@@ -116,7 +115,7 @@ async function main(): Promise<void> {
       ['measure', 'in interval', 'per hour'],
       [
         ['/proc/<pid>/io write_bytes (kernel)', mib(end.io - begin.io), perHour(end.io - begin.io)],
-        ['store estimate (/api/stats bytesWritten)', mib(end.store - begin.store), perHour(end.store - begin.store)],
+        ['store estimate (store.bytesWritten)', mib(end.store - begin.store), perHour(end.store - begin.store)],
       ],
     );
     const rowsPerS = ((end.rows - begin.rows) / elapsedMs) * 1000;
