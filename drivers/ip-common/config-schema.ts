@@ -34,6 +34,7 @@ export const TokenDeviceSchema = Type.Object(
   {
     name: DeviceName,
     token: Type.String({ minLength: 16, description: 'Per-device secret: HTTP `Authorization: Bearer`, CoAP `?token=`' }),
+    offlineAfterSeconds: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'Silence after which the device is reported offline (raises an alert); never by default, as some devices only send on change' })),
     model: Type.Optional(Type.String()),
     mapping: Type.Optional(JsonMappingSchema),
   },
@@ -48,6 +49,7 @@ export const MqttIngestDeviceSchema = Type.Object(
     name: DeviceName,
     topic: Type.String({ minLength: 1, description: 'tele/<topic>/SENSOR for Tasmota, <shelly-id>/events/rpc for Shelly' }),
     format: MqttFormatSchema,
+    offlineAfterSeconds: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'Silence after which the device is reported offline (raises an alert); never by default, as some devices only send on change' })),
     model: Type.Optional(Type.String()),
     mapping: Type.Optional(JsonMappingSchema),
   },

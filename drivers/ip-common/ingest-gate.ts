@@ -8,6 +8,8 @@ import { TokenBucket } from './token-bucket.js';
 
 /** After a refusal a device shows `degraded` this long, so a flood is visible on the devices page. */
 const DEGRADED_FOR_MS = 60_000;
+/** How often silence is checked for devices with `offlineAfterSeconds`. */
+const SILENCE_CHECK_MS = 1_000;
 /** One log line per device and reason at most this often, with the count since: a flood must not flood the journal. */
 const LOG_EVERY_MS = 10_000;
 
@@ -15,6 +17,7 @@ export interface GateDevice {
   name: string;
   token?: string;
   model?: string;
+  offlineAfterSeconds?: number;
 }
 
 export interface DeviceCounters {
@@ -45,6 +48,8 @@ export class IngestGate {
   private readonly states = new Map<string, DeviceState>();
   private sink: DriverSink | undefined;
   private unknownDevices = 0;
+  private silenceTimer: NodeJS.Timeout | undefined;
+  private openedAt = 0;
 
   constructor(
     private readonly deps: {
@@ -59,6 +64,7 @@ export class IngestGate {
   /** Starts handing readings to `sink`; the device list is built here, not in the constructor. */
   open(sink: DriverSink): void {
     const now = this.now();
+    this.openedAt = now;
     for (const config of this.deps.devices) {
       const id = `${this.deps.protocol}:${config.name}`;
       const info: DeviceInfo = { id, protocol: this.deps.protocol, name: config.name, model: config.model ?? this.deps.protocol, outputs: [], health: { state: 'starting' } };
@@ -67,9 +73,15 @@ export class IngestGate {
       sink.deviceHealth({ ...info });
     }
     this.sink = sink;
+    if (this.deps.devices.some((d) => d.offlineAfterSeconds !== undefined)) {
+      this.silenceTimer = setInterval(() => this.checkSilence(), SILENCE_CHECK_MS);
+      this.silenceTimer.unref();
+    }
   }
 
   close(): void {
+    clearInterval(this.silenceTimer);
+    this.silenceTimer = undefined;
     this.sink = undefined;
     this.states.clear();
   }
@@ -146,10 +158,24 @@ export class IngestGate {
     throw refuse('DEVICE_UNKNOWN', `no ${this.deps.protocol} device "${name}" is configured`);
   }
 
+  /** A push device has no poll to time out: silence longer than its period is what offline looks like. */
+  private checkSilence(): void {
+    const now = this.now();
+    for (const state of this.states.values()) {
+      const limit = state.config.offlineAfterSeconds;
+      const health = state.info.health;
+      if (limit === undefined || health.state === 'offline') continue;
+      const since = health.lastSeen ?? this.openedAt;
+      if (now - since < limit * 1000) continue;
+      state.info.health = { state: 'offline', reason: `nothing received for ${limit} s`, ...(health.lastSeen ? { lastSeen: health.lastSeen } : {}) };
+      this.sink?.deviceHealth({ ...state.info });
+    }
+  }
+
   private markSeen(state: DeviceState, now: number): void {
     const health = state.info.health;
     health.lastSeen = now;
-    if (health.state === 'ok' || now - state.lastRefusalAt < DEGRADED_FOR_MS) return;
+    if (health.state === 'ok' || (health.state === 'degraded' && now - state.lastRefusalAt < DEGRADED_FOR_MS)) return;
     state.info.health = { state: 'ok', lastSeen: now };
     this.sink?.deviceHealth({ ...state.info });
   }
