@@ -1,3 +1,4 @@
+import { macBytes } from './bthome-crypto.js';
 import { tidy } from './bthome.js';
 import { decoded, failure, formatMac, type DecodeResult } from './types.js';
 
@@ -14,8 +15,9 @@ const PVVX_LENGTH = 15;
  */
 export function decodeXiaomiCustom(data: Buffer, address: string): DecodeResult {
   if (data.length === ATC1441_LENGTH) {
-    const mac = formatMac(data.subarray(0, 6));
-    if (mac !== address) return failure('BLE_MALFORMED', `atc1441 advert carries MAC ${mac}, not the sender's ${address}`);
+    if (!sameMac(data.subarray(0, 6), address, false)) {
+      return failure('BLE_MALFORMED', `atc1441 advert carries MAC ${formatMac(data.subarray(0, 6))}, not the sender's ${address}`);
+    }
     return decoded(
       'atc1441',
       [
@@ -28,8 +30,9 @@ export function decodeXiaomiCustom(data: Buffer, address: string): DecodeResult 
     );
   }
   if (data.length === PVVX_LENGTH) {
-    const mac = formatMac(Buffer.from(data.subarray(0, 6)).reverse());
-    if (mac !== address) return failure('BLE_MALFORMED', `pvvx advert carries MAC ${mac}, not the sender's ${address}`);
+    if (!sameMac(data.subarray(0, 6), address, true)) {
+      return failure('BLE_MALFORMED', `pvvx advert carries MAC ${formatMac(Buffer.from(data.subarray(0, 6)).reverse())}, not the sender's ${address}`);
+    }
     return decoded(
       'pvvx',
       [
@@ -44,4 +47,12 @@ export function decodeXiaomiCustom(data: Buffer, address: string): DecodeResult 
   if (data.length < ATC1441_LENGTH) return failure('BLE_TRUNCATED', `0x181A service data of ${data.length} bytes (13 or 15 expected)`);
   if (data.length > PVVX_LENGTH) return failure('BLE_OVERSIZED', `0x181A service data of ${data.length} bytes (13 or 15 expected)`);
   return failure('BLE_MALFORMED', `0x181A service data of ${data.length} bytes (13 or 15 expected)`);
+}
+
+/** Compares six MAC bytes (reversed for pvvx) with `aa:bb:…` without building strings on the hot path. */
+function sameMac(bytes: Buffer, address: string, reversed: boolean): boolean {
+  const expected = macBytes(address);
+  if (expected.length !== 6) return false;
+  for (let i = 0; i < 6; i += 1) if (bytes[reversed ? 5 - i : i] !== expected[i]) return false;
+  return true;
 }
