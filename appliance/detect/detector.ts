@@ -32,6 +32,7 @@ export const DEFAULT_PARAMS: Omit<StreamParams, 'window'> = {
 export class Detector {
   private readonly streams = new Map<string, StreamState>();
   private inputs = new Float32Array(0);
+  private batches = 0;
   private model: Forecaster;
   private readonly params: StreamParams;
 
@@ -54,21 +55,34 @@ export class Detector {
 
   /** A score in [0, 1] for each point, in the order given; never NaN. */
   async score(points: readonly ScorePoint[]): Promise<Float64Array> {
-    const scores = new Float64Array(points.length);
-    for (const round of rounds(points)) {
-      const states = round.map((i) => this.state((points[i] as ScorePoint).stream));
-      const ready: number[] = [];
-      states.forEach((s, k) => {
-        if (s.ready) ready.push(k);
-      });
-      const forecasts = ready.length > 0 ? await this.forecast(states, ready) : new Float32Array(0);
+    const n = points.length;
+    const scores = new Float64Array(n);
+    const states: StreamState[] = new Array<StreamState>(n);
+    // Round r holds each stream's (r+1)-th point of this batch; nearly always there is only round 0.
+    const round = new Int32Array(n);
+    const batch = ++this.batches;
+    let rounds = 1;
+    for (let i = 0; i < n; i++) {
+      const state = this.state((points[i] as ScorePoint).stream);
+      state.round = state.batch === batch ? state.round + 1 : 0;
+      state.batch = batch;
+      round[i] = state.round;
+      states[i] = state;
+      if (state.round >= rounds) rounds = state.round + 1;
+    }
+    const ready = new Int32Array(n);
+    for (let r = 0; r < rounds; r++) {
+      let count = 0;
+      for (let i = 0; i < n; i++) if (round[i] === r && (states[i] as StreamState).ready) ready[count++] = i;
+      const forecasts = count > 0 ? await this.forecast(states, ready, count) : undefined;
       let next = 0;
-      states.forEach((state, k) => {
-        const forecast = state.ready ? (forecasts[next++] as number) : 0;
-        const i = round[k] as number;
+      for (let i = 0; i < n; i++) {
+        if (round[i] !== r) continue;
+        const state = states[i] as StreamState;
+        const forecast = state.ready && forecasts ? (forecasts[next++] as number) : 0;
         const s = state.score((points[i] as ScorePoint).value, Number.isFinite(forecast) ? forecast : 0);
         scores[i] = Number.isNaN(s) ? 0 : s;
-      });
+      }
     }
     return scores;
   }
@@ -78,11 +92,11 @@ export class Detector {
     this.streams.delete(stream);
   }
 
-  private async forecast(states: readonly StreamState[], ready: readonly number[]): Promise<Float32Array> {
+  private async forecast(states: readonly StreamState[], ready: Int32Array, count: number): Promise<Float32Array> {
     const w = this.params.window;
-    if (this.inputs.length < ready.length * w) this.inputs = new Float32Array(ready.length * w * 2);
-    ready.forEach((k, row) => (states[k] as StreamState).writeInput(this.inputs, row * w));
-    return this.model.forecast(this.inputs.subarray(0, ready.length * w), ready.length);
+    if (this.inputs.length < count * w) this.inputs = new Float32Array(count * w * 2);
+    for (let row = 0; row < count; row++) (states[ready[row] as number] as StreamState).writeInput(this.inputs, row * w);
+    return this.model.forecast(this.inputs.subarray(0, count * w), count);
   }
 
   private state(stream: string): StreamState {
@@ -93,16 +107,4 @@ export class Detector {
     }
     return s;
   }
-}
-
-/** Splits a batch into rounds where each stream appears at most once, keeping each stream's order. */
-function rounds(points: readonly ScorePoint[]): number[][] {
-  const seen = new Map<string, number>();
-  const out: number[][] = [];
-  points.forEach((p, i) => {
-    const r = seen.get(p.stream) ?? 0;
-    seen.set(p.stream, r + 1);
-    (out[r] ??= []).push(i);
-  });
-  return out;
 }

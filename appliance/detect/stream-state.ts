@@ -18,6 +18,9 @@ export interface StreamParams extends LikelihoodParams {
  * the likelihood of its recent forecast errors. It learns only from values it has already scored.
  */
 export class StreamState {
+  /** The detector's bookkeeping: the last batch this stream was in, and its point's round within it. */
+  batch = 0;
+  round = 0;
   private readonly history: Float64Array;
   private count = 0;
   private min = Infinity;

@@ -98,7 +98,7 @@ async function run(withModel: boolean): Promise<{ toOutput: number[]; toCommit: 
 
 const rows: string[][] = [];
 for (const withModel of [true, false]) {
-  const results = [];
+  const results: Awaited<ReturnType<typeof run>>[] = [];
   for (let i = 0; i < runs; i++) results.push(await run(withModel));
   const med = (pick: (r: (typeof results)[number]) => number[], p: number) => median(results.map((r) => percentile(pick(r), p)));
   const fired = median(results.map((r) => r.toOutput.length));
