@@ -9,6 +9,7 @@ import type { OutboxRow, OutboxSource } from './outbox-source.js';
 import { rowContent } from './outbox-row-content.js';
 import { SparkplugCatalog } from './sparkplug-catalog.js';
 import { SparkplugCommands } from './sparkplug-commands.js';
+import { rowMessages } from './sparkplug-row-messages.js';
 import * as msg from './sparkplug-messages.js';
 
 export interface SparkplugEdgeNodeDeps extends msg.EdgeNodeId {
@@ -47,7 +48,6 @@ export class SparkplugEdgeNode {
   private client: MqttClient | undefined;
   private drain: OutboxDrain | undefined;
   private readonly catalog = new SparkplugCatalog();
-  /** Devices sent a DDEATH this session (their offline alert); their next data comes after a new DBIRTH. */
   private readonly dead = new Set<string>();
   private state: UplinkStatus['state'] = 'stopped';
   private lastError: string | undefined;
@@ -83,7 +83,7 @@ export class SparkplugEdgeNode {
     this.drain?.notify();
   }
 
-  /** Births again on the next chance (a host asked, or a device appeared). */
+  /** NBIRTH and every DBIRTH again, seq from 0 with the same bdSeq (Node Control/Rebirth, downlink rebirth). */
   rebirth(): void {
     if (this.client?.connected && this.hostOnline) this.birth(this.client);
   }
@@ -212,20 +212,11 @@ export class SparkplugEdgeNode {
       done();
       return;
     }
-    const now = this.now();
-    const device = content.kind === 'summary' ? content.summary.device : content.alert.device;
-    const grew = content.kind === 'summary' ? this.catalog.addSummaryMetric(device, content.summary.metric, content.summary.unit) : this.catalog.addDevice(device);
-    // A metric the host has not seen declared, or a device it was told is dead: (re)birth it before its data.
-    if (this.dead.delete(device) || grew) this.publishDbirth(client, device, now);
-    const payload =
-      content.kind === 'summary'
-        ? msg.summaryDdata(this.catalog, content.summary, this.nextSeq(), now)
-        : msg.alertDdata(this.catalog, content.alert, this.nextSeq(), now);
-    client.publish(this.topic('DDATA', device), payload, { qos: this.qos }, (err) => done(err));
-    if (content.kind === 'alert' && content.alert.kind === 'offline' && content.alert.state === 'raised') {
-      // The host marks the device's metrics stale until its next DBIRTH.
-      client.publish(this.topic('DDEATH', device), msg.ddeathPayload(this.nextSeq(), now), { qos: this.qos });
-      this.dead.add(device);
+    const session = { catalog: this.catalog, dead: this.dead, nextSeq: () => this.nextSeq() };
+    for (const out of rowMessages(session, content, this.now())) {
+      // The row is settled by its DDATA's acknowledgement; births and deaths around it ride along in order.
+      const settle = out.type === 'DDATA' ? (err?: Error) => done(err) : undefined;
+      client.publish(this.topic(out.type, out.device), out.payload, { qos: this.qos }, settle);
     }
   }
 
