@@ -70,7 +70,8 @@ async function measure(kind: ServerKind, load: Load, brokerUrl: string): Promise
 }
 
 // The load generator keeps off the server's core, so the server's figure is one core's worth.
-if (availableParallelism() > 1) spawnSync('taskset', ['-p', '-c', `1-${availableParallelism() - 1}`, String(process.pid)], { stdio: 'ignore' });
+const cores = availableParallelism();
+if (cores > 1) spawnSync('taskset', ['-p', '-c', `1-${cores - 1}`, String(process.pid)], { stdio: 'ignore' });
 const broker: Mosquitto = await startMosquitto();
 const publisher = await connectAsync(broker.url, { clientId: 'bench-publisher' });
 const pairs: { transport: string; baseline: ServerKind; ingest: ServerKind; load: Load }[] = [
@@ -103,5 +104,5 @@ printTable(
   ['transport', 'baseline readings/s', 'ingest readings/s', 'ingest/baseline', 'server CPU µs/reading'],
   rows,
 );
-note(`load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${availableParallelism()} cores (other load skews both columns alike).`);
+note(`load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cores} cores (other load skews both columns alike).`);
 note('baselines: HTTP = bare Fastify route, no parsing; CoAP = UDP echo; MQTT = mqtt.js subscriber counting messages.');
