@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -54,7 +54,7 @@ export function loadPage(dir = pageDir()): Map<string, PageFile> {
 
 export function pageRoutes(files: Map<string, PageFile>) {
   return async (app: FastifyInstance): Promise<void> => {
-    const send = (name: string) => async (request: { headers: Record<string, string | string[] | undefined> }, reply: import('fastify').FastifyReply) => {
+    const send = (name: string) => async (request: FastifyRequest, reply: FastifyReply) => {
       const file = files.get(name);
       if (!file) return reply.code(404).send('not found');
       const gzip = /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));
