@@ -41,7 +41,8 @@ export const TokenDeviceSchema = Type.Object(
   { additionalProperties: false },
 );
 
-export const MqttFormatSchema = Type.Union([Type.Literal('senml'), Type.Literal('tasmota'), Type.Literal('shelly'), Type.Literal('json')]);
+/** `outpost-summary`: the summaries of a gateway Outpost (`outpost/<gateway>/summary/#`), for an edge server. */
+export const MqttFormatSchema = Type.Union([Type.Literal('senml'), Type.Literal('tasmota'), Type.Literal('shelly'), Type.Literal('json'), Type.Literal('outpost-summary')]);
 
 /** A device that publishes to a broker; the broker's own accounts and ACLs are its credentials. */
 export const MqttIngestDeviceSchema = Type.Object(

@@ -122,7 +122,7 @@ export class IngestGate {
       throw this.refused(state, refuse('RATE_LIMITED', `device "${name}" sends more than ${this.deps.rateLimit.readingsPerSecond} readings/s; retry in ${retryAfter} s`, { retryAfter }), measurements.length);
     }
     if (measurements.length === 0) return { accepted: 0, ignored };
-    const readings: Reading[] = measurements.map((m) => ({ device: state.info.id, metric: m.metric, value: m.value, unit: m.unit, ts: m.ts ?? now, quality: 'good' }));
+    const readings: Reading[] = measurements.map((m) => ({ device: m.source ? `${state.info.id}/${m.source}` : state.info.id, metric: m.metric, value: m.value, unit: m.unit, ts: m.ts ?? now, quality: 'good' }));
     sink.readings(readings);
     state.counters.accepted += readings.length;
     this.markSeen(state, now);

@@ -7,6 +7,8 @@ export interface Measurement {
   value: number;
   /** Milliseconds since the epoch; absent means "when it arrived". */
   ts?: number;
+  /** A device behind the sender (a gateway's own device id): the reading's device becomes `<sender>/<source>`. */
+  source?: string;
 }
 
 /** A field of a payload left out, and why, so a device author can see what to fix. */

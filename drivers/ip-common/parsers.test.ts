@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { OutpostError } from '../types.js';
 import * as doc from './fixtures/documented-payloads.js';
 import { parseMappedJson } from './json-mapping.js';
+import { parseOutpostSummary } from './outpost-summary.js';
 import { parseSenmlCbor, parseSenmlJson } from './senml.js';
 import { parseShellyNotification } from './shelly-gen2.js';
 import { parseTasmotaSensor } from './tasmota.js';
@@ -157,5 +158,22 @@ describe('generic JSON with a mapping', () => {
 
   it('refuses a time it cannot read', () => {
     expect(refusal(() => parseMappedJson('{"at":"soon"}', mapping))).toMatch(/^PAYLOAD_INVALID: the time at "at"/);
+  });
+});
+
+describe('Outpost summaries from a gateway', () => {
+  const summary = { v: 1, seq: 42, device: 'modbus:tcp/10.0.0.5:502/1', metric: 'power', unit: 'W', start: 0, end: 60_000, count: 60, min: 1, max: 3, mean: 2, last: 2, stddev: 0.5, maxScore: null };
+
+  it('reads a summary as its mean at the window end, from the gateway device, with its sequence number', () => {
+    expect(parseOutpostSummary(JSON.stringify(summary))).toEqual({
+      measurements: [{ metric: 'power', unit: 'W', value: 2, ts: 60_000, source: 'modbus:tcp/10.0.0.5:502/1' }],
+      ignored: [],
+      seq: 42,
+    });
+  });
+
+  it('refuses another schema version or a missing field', () => {
+    expect(refusal(() => parseOutpostSummary(JSON.stringify({ ...summary, v: 2 })))).toMatch(/^PAYLOAD_INVALID: summary schema version 2/);
+    expect(refusal(() => parseOutpostSummary(JSON.stringify({ ...summary, mean: undefined })))).toMatch(/needs seq, device, metric/);
   });
 });

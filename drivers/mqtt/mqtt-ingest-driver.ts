@@ -4,6 +4,7 @@ import type { Logger } from '../../appliance/log.js';
 import type { MqttIngestDeviceConfig, RateLimitConfig } from '../ip-common/config-schema.js';
 import { IngestGate } from '../ip-common/ingest-gate.js';
 import { parseMappedJson } from '../ip-common/json-mapping.js';
+import { parseOutpostSummary } from '../ip-common/outpost-summary.js';
 import type { ParseResult } from '../ip-common/measurement.js';
 import { parseReadingList } from '../ip-common/payload-formats.js';
 import { parseSenmlJson } from '../ip-common/senml.js';
@@ -35,6 +36,8 @@ export class MqttIngestDriver implements Driver {
   private client: MqttClient | undefined;
   private gate: IngestGate | undefined;
   private brokerError: string | undefined;
+  /** Highest summary sequence number taken from each gateway: its outbox replays in order, at least once. */
+  private readonly lastSeq = new Map<string, number>();
 
   constructor(private readonly deps: MqttIngestDeps) {}
 
@@ -100,11 +103,24 @@ export class MqttIngestDriver implements Driver {
     for (const device of this.deps.devices) {
       if (!topicMatches(device.topic, topic)) continue;
       try {
-        gate.admit(device.name, () => parse(device, payload, Date.now()));
+        if (device.format === 'outpost-summary') this.admitSummary(gate, device.name, payload);
+        else gate.admit(device.name, () => parse(device, payload, Date.now()));
       } catch {
         // Already counted against the device and logged by the gate; one bad message must not stop the rest.
       }
     }
+  }
+
+  /** A summary seen before (a QoS 1 redelivery, a replay after an outage) is dropped, so each counts once. */
+  private admitSummary(gate: IngestGate, name: string, payload: Buffer): void {
+    let seq = 0;
+    gate.admit(name, () => {
+      const parsed = parseOutpostSummary(payload);
+      seq = parsed.seq;
+      const seen = this.lastSeq.get(name) ?? -1;
+      return seq <= seen ? { measurements: [], ignored: [] } : parsed;
+    });
+    this.lastSeq.set(name, Math.max(seq, this.lastSeq.get(name) ?? -1));
   }
 }
 
@@ -118,5 +134,7 @@ function parse(device: MqttIngestDeviceConfig, payload: Buffer, nowMs: number): 
       return parseShellyNotification(payload);
     case 'json':
       return device.mapping ? parseMappedJson(payload, device.mapping) : parseReadingList(payload);
+    case 'outpost-summary':
+      return parseOutpostSummary(payload);
   }
 }
