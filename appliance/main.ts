@@ -10,12 +10,14 @@ import { OutpostError, type Driver } from '../drivers/types.js';
 import { AccessControl } from './auth/access-control.js';
 import type { Config } from './config/schema.js';
 import { Detection } from './detect/detection.js';
+import { ModelUpdates } from './detect/model-updates.js';
 import { createDrivers } from './drivers.js';
 import { HealthRegistry } from './health.js';
 import { Intake } from './ingest/intake.js';
 import { TickLoop } from './ingest/tick-loop.js';
 import type { Logger } from './log.js';
 import { Pipeline } from './pipeline/pipeline.js';
+import { loadPublicKey } from './ota/keys.js';
 import { RuleEngine } from './rules/rule-engine.js';
 import { Store } from './store/store.js';
 import { SystemdNotifier } from './systemd-notify.js';
@@ -123,6 +125,20 @@ export class Appliance {
       this.intake = intake;
       const commands = new CommandRouter({ drivers: () => this.drivers });
       const configChange = new ConfigChange({ path: this.deps.configPath ?? join(dataDir, 'config.json'), config });
+      const detection = new Detection({
+        log: log.child({ service: 'detect' }),
+        model: config.detect.model,
+        installedDir: join(dataDir, 'models'),
+        policy: { ...config.detect, cooldownMs: config.detect.cooldownSeconds * 1000 },
+        learningRows: config.detect.learningReadings,
+      });
+      const modelKeyFile = config.detect.modelKeyFile;
+      const modelUpdates = new ModelUpdates({
+        detection,
+        publicKey: () => (modelKeyFile ? loadPublicKey(modelKeyFile) : undefined),
+        dir: join(dataDir, 'models'),
+        log: log.child({ service: 'detect' }),
+      });
       const uplink = new Uplinks({
         config,
         nodeId,
@@ -137,15 +153,9 @@ export class Appliance {
           config: (message) => configChange.apply(message),
           command: (command) => commands.write(command),
           // The detection and OTA issues plug their model loader and update agent in here.
-          model: notAvailable('model packages'),
+          model: { accept: (offer) => modelUpdates.accept(offer) },
           update: notAvailable('update bundles'),
         },
-      });
-      const detection = new Detection({
-        log: log.child({ service: 'detect' }),
-        model: config.detect.model,
-        policy: { ...config.detect, cooldownMs: config.detect.cooldownSeconds * 1000 },
-        learningRows: config.detect.learningReadings,
       });
       if (config.detect.enabled) {
         await detection.start();

@@ -8,6 +8,7 @@ export const DetectConfigSchema = Type.Object(
     raiseScore: Type.Number({ minimum: 0, maximum: 1, default: 0.5, description: 'Score that raises an anomaly alert' }),
     clearScore: Type.Number({ minimum: 0, maximum: 1, default: 0.3, description: 'Score the alert must stay under to clear' }),
     clearAfter: Type.Integer({ minimum: 1, default: 10, description: 'Readings under clearScore before the alert clears' }),
+    modelKeyFile: Type.Optional(Type.String({ minLength: 1, description: 'Ed25519 public key (PEM) that signs model packages; none refuses them' })),
     learningReadings: Type.Integer({ minimum: 1, default: 300, description: 'Readings a new stream is learned from before it can alert' }),
     cooldownSeconds: Type.Number({ minimum: 0, default: 300, description: 'Silence after a clear, so one incident is one alert' }),
   },

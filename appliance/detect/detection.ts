@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Reading } from '../../drivers/types.js';
 import type { Logger } from '../log.js';
 import type { Alert } from '../model/alert.js';
@@ -11,6 +13,8 @@ export interface DetectionDeps {
   /** Name of the model in `modelsDir`. */
   model: string;
   modelsDir?: string;
+  /** Models installed by updates; tried before the built-in ones, which are the fallback if it fails. */
+  installedDir?: string;
   policy: AlertPolicy;
   /** Readings each stream is learned from before its scores count (the detector's default otherwise). */
   learningRows?: number;
@@ -41,13 +45,20 @@ export class Detection {
 
   async start(): Promise<void> {
     if (this.current) return;
-    try {
-      this.current = await loadModel({ name: this.deps.model, ...(this.deps.modelsDir ? { dir: this.deps.modelsDir } : {}) });
-      this.detector = this.newDetector(this.current);
-      this.deps.log.info({ model: this.current.manifest.name, version: this.current.manifest.version }, 'anomaly detection ready');
-    } catch (err) {
-      this.deps.log.error({ err, model: this.deps.model }, 'anomaly detection off: the model could not be loaded');
+    const { installedDir, modelsDir, model: name, log } = this.deps;
+    const installed = installedDir !== undefined && existsSync(join(installedDir, `${name}.json`));
+    // `undefined` is the built-in models/ folder.
+    for (const dir of installed ? [installedDir, modelsDir] : [modelsDir]) {
+      try {
+        this.current = await loadModel({ name, ...(dir ? { dir } : {}) });
+        this.detector = this.newDetector(this.current);
+        log.info({ model: name, version: this.current.manifest.version, dir }, 'anomaly detection ready');
+        return;
+      } catch (err) {
+        log.error({ err, model: name, dir }, 'anomaly model could not be loaded');
+      }
     }
+    log.error({ model: name }, 'anomaly detection off: no usable model');
   }
 
   async stop(): Promise<void> {
