@@ -4,6 +4,7 @@ import type { Reading } from '../../drivers/types.js';
 import type { Logger } from '../log.js';
 import type { Alert } from '../model/alert.js';
 import { AnomalyAlerts, type AlertPolicy } from './anomaly-alerts.js';
+import { CounterRates } from './counter-rates.js';
 import { Detector } from './detector.js';
 import { OnnxForecaster, loadModel } from './model-loader.js';
 import type { ModelManifest } from './model-manifest.js';
@@ -30,6 +31,7 @@ export class Detection {
   /** The model replaced by the last install, kept for rollback. */
   private previous: OnnxForecaster | undefined;
   private alerts: AnomalyAlerts;
+  private readonly rates = new CounterRates();
 
   constructor(private readonly deps: DetectionDeps) {
     this.alerts = new AnomalyAlerts(deps.policy);
@@ -72,7 +74,11 @@ export class Detection {
     const detector = this.detector;
     if (!detector || readings.length === 0) return { scores: undefined, alerts: [] };
     try {
-      const scores = await detector.score(readings.map((r) => ({ stream: `${r.device}\u0000${r.metric}`, value: r.value })));
+      const points = readings.map((r) => {
+        const stream = `${r.device}\u0000${r.metric}`;
+        return { stream, value: this.rates.valueFor(r, stream) };
+      });
+      const scores = await detector.score(points);
       return { scores, alerts: this.alerts.update(readings, scores) };
     } catch (err) {
       this.deps.log.error({ err, readings: readings.length }, 'anomaly detection failed for this tick; readings stored unscored');

@@ -62,3 +62,21 @@ describe('ModelUpdates', () => {
     await fallback.stop();
   });
 });
+
+describe('Detection of running totals', () => {
+  it('scores an energy meter by its rate: steady consumption stays quiet, a meter that stops moving raises one alert', async () => {
+    const d = new Detection({ log: silentLogger(), model: 'forecaster-mlp', policy: { ...DEFAULT_ALERT_POLICY, clearAfter: 1000 } });
+    await d.start();
+    let kwh = 1000;
+    const alerts: string[] = [];
+    for (let i = 0; i < 700; i++) {
+      // 2 kW with a wobble, read every 10 s; from reading 500 on the meter is stuck.
+      if (i < 500) kwh += (2 + 0.2 * Math.sin(i / 9)) / 360;
+      const r: Reading = { device: 'modbus:tcp/m/1', metric: 'energy', value: kwh, unit: 'kWh', ts: i * 10_000, quality: 'good' };
+      alerts.push(...(await d.score([r])).alerts.map((a) => `${a.state}@${i}`));
+    }
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatch(/^raised@50\d$/);
+    await d.stop();
+  });
+});
