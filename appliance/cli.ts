@@ -33,6 +33,7 @@ async function main(): Promise<void> {
     case 'update apply':
     case 'update resume':
     case 'update status':
+    case 'update forget':
       process.exitCode = await runOtaCommand(command);
       return;
     case 'detect': {

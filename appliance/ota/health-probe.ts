@@ -13,7 +13,8 @@ interface HealthBody {
 /**
  * Healthy means: `/api/health` answers 200 and ready (every service started, the database open), it is
  * the version on trial answering (not the old one a guard already brought back), and the uplink is
- * connected if a broker is configured.
+ * connected if a broker is configured. The detector is not required: it reports `degraded` on a box
+ * without a model or while it learns, which says nothing about the release.
  */
 export async function probeHealth(url: string, version: string, timeoutMs = 2000): Promise<ProbeResult> {
   let response: Response;

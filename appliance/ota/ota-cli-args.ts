@@ -8,7 +8,8 @@ export type OtaCommand =
   | { command: 'bundle verify'; pubkey: string; file: string; runningVersion?: string }
   | ({ command: 'update apply'; bundle: string } & AgentArgs)
   | ({ command: 'update resume' } & AgentArgs)
-  | { command: 'update status'; root: string };
+  | { command: 'update status'; root: string }
+  | { command: 'update forget'; root: string; version: string };
 
 export interface AgentArgs {
   root: string;
@@ -24,6 +25,7 @@ export const OTA_USAGE = `  outpost keys generate --out DIR
   outpost bundle create --key KEY --out FILE [--from RELEASE_DIR] [--version V] [--compatible linux-ARCH-nodeN]
                         [--min-version V]
   outpost bundle verify --pubkey PUB [--running-version V] FILE
+  outpost update forget VERSION [--root /opt/outpost]   (accept a version that failed before)
   outpost update apply --bundle FILE | update resume | update status
                         [--root /opt/outpost] [--data /var/lib/outpost] [--pubkey PUB] [--deadline SECONDS]
                         [--health-url URL] [--service-ctl "systemctl %s outpost.service"]`;
@@ -84,6 +86,11 @@ export function parseOtaCli(group: string, argv: readonly string[], usage: (mess
       return { command: 'update resume', ...agentArgs(values, usage) };
     case 'update status':
       return { command: 'update status', root: values.root ?? '/opt/outpost' };
+    case 'update forget': {
+      const [version, ...extra] = positionals;
+      if (version === undefined || extra.length > 0) throw usage('update forget needs exactly one VERSION');
+      return { command: 'update forget', root: values.root ?? '/opt/outpost', version };
+    }
     default:
       throw usage(`unknown command "${group} ${sub}"`);
   }

@@ -8,7 +8,7 @@ import { runningTarget } from './manifest.js';
 import type { OtaCommand } from './ota-cli-args.js';
 import { CommandServiceControl } from './service-control.js';
 import { UpdateAgent } from './update-agent.js';
-import { readState } from './update-state.js';
+import { readState, writeState } from './update-state.js';
 
 /** sysexits' EX_DATAERR: the bundle (or key) given is bad; retrying the same command will not help. */
 export const EXIT_REFUSED = 65;
@@ -53,6 +53,13 @@ async function dispatch(command: OtaCommand, out: Out): Promise<void> {
     case 'update status':
       out(JSON.stringify(readState(command.root), null, 1));
       return;
+    case 'update forget': {
+      const state = readState(command.root);
+      if (!state.refused.includes(command.version)) throw new OutpostError('OTA_NOT_REFUSED', `${command.version} is not refused on this box`);
+      writeState(command.root, { ...state, refused: state.refused.filter((v) => v !== command.version) });
+      out(`${command.version} will be accepted again`);
+      return;
+    }
     case 'update apply':
     case 'update resume': {
       const agent = new UpdateAgent({

@@ -1,5 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateKeys } from '../../appliance/ota/keys.js';
@@ -7,6 +9,7 @@ import { runningTarget } from '../../appliance/ota/manifest.js';
 import { TestBox } from '../support/ota-box.js';
 import { bundleWithoutFile, MIGRATION_ROW } from '../support/ota-releases.js';
 
+const CLI = fileURLToPath(new URL('../../dist/appliance/cli.js', import.meta.url));
 const boxes: TestBox[] = [];
 afterEach(async () => {
   for (const box of boxes.splice(0)) await box.close();
@@ -93,6 +96,9 @@ describe('over-the-air update of the app', () => {
     const again = await b.agent('apply', { bundle: path });
     expect(again.stderr).toMatch(/OTA_REFUSED_VERSION/);
     expect(b.slots.current()).toBe('a');
+    const forget = spawnSync(process.execPath, [CLI, 'update', 'forget', '1.1.0', '--root', b.root], { encoding: 'utf8' });
+    expect(forget.stdout).toMatch(/1\.1\.0 will be accepted again/);
+    expect(b.state().refused).toEqual([]);
   }, SLOW);
 
   it('rolls back a version that hangs without ever answering, at the deadline', async () => {

@@ -38,6 +38,7 @@ export class TestBox {
     version: string,
     port: number,
     maxAttempts: number,
+    restartDelayMs: number,
   ) {
     this.root = join(dir, 'opt');
     this.data = join(dir, 'var');
@@ -47,11 +48,13 @@ export class TestBox {
     mkdirSync(join(this.data, 'keys'));
     copyFileSync(this.keys.publicKey, join(this.data, 'keys', PUBKEY_FILE));
     this.slots = installFirstRelease(this.root, version);
-    this.systemd = new FakeSystemd({ root: this.root, dataDir: this.data, httpPort: port, maxAttempts });
+    this.systemd = new FakeSystemd({ root: this.root, dataDir: this.data, httpPort: port, maxAttempts, restartDelayMs });
   }
 
-  static async start(options: { version?: string; maxAttempts?: number } = {}): Promise<TestBox> {
-    const box = new TestBox(mkdtempSync(join(tmpdir(), 'outpost-ota-')), options.version ?? '1.0.0', await freePort(), options.maxAttempts ?? 3);
+  /** `restartDelayMs` is systemd's RestartSec (2 s in the unit; 100 ms by default here, to keep tests short). */
+  static async start(options: { version?: string; maxAttempts?: number; restartDelayMs?: number } = {}): Promise<TestBox> {
+    const dir = mkdtempSync(join(tmpdir(), 'outpost-ota-'));
+    const box = new TestBox(dir, options.version ?? '1.0.0', await freePort(), options.maxAttempts ?? 3, options.restartDelayMs ?? 100);
     await box.systemd.start();
     await box.serving(options.version ?? '1.0.0').catch((error: unknown) => {
       throw new Error(`${String(error)}; the app said:\n${box.systemd.output.join('').slice(-2000)}`);
