@@ -17,13 +17,13 @@ import { Intake } from './ingest/intake.js';
 import { TickLoop } from './ingest/tick-loop.js';
 import type { Logger } from './log.js';
 import { Pipeline } from './pipeline/pipeline.js';
+import { BundleDownload } from './ota/bundle-download.js';
 import { loadPublicKey } from './ota/keys.js';
 import { RuleEngine } from './rules/rule-engine.js';
 import { Store } from './store/store.js';
 import { SystemdNotifier } from './systemd-notify.js';
 import { CommandRouter } from './downlink/command-router.js';
 import { ConfigChange } from './downlink/config-change.js';
-import { notAvailable } from './downlink/downlink-router.js';
 import { Uplinks } from './uplink/uplinks.js';
 import { outboxDrafts } from './uplink/outbox-drafts.js';
 import { buildWebApp } from './web/app.js';
@@ -154,7 +154,7 @@ export class Appliance {
           command: (command) => commands.write(command),
           // The detection and OTA issues plug their model loader and update agent in here.
           model: { accept: (offer) => modelUpdates.accept(offer) },
-          update: notAvailable('update bundles'),
+          update: new BundleDownload({ dataDir, version, log: log.child({ service: 'ota' }) }),
         },
       });
       if (config.detect.enabled) {

@@ -1,4 +1,4 @@
-import { createWriteStream, existsSync, renameSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, rmSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
@@ -7,10 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { OutpostError } from '../../drivers/types.js';
 import type { Logger } from '../log.js';
 import { apiError } from '../web/http-errors.js';
-import { readBundle } from './bundle-read.js';
-import { fsyncDir } from './durable-fs.js';
-import { loadPublicKey, PUBKEY_FILE } from './keys.js';
-import { runningTarget } from './manifest.js';
+import { pendingBundle, queueBundle, type QueueDeps } from './pending-bundle.js';
 import { installedRoot } from './release-slots.js';
 import { uploadDir } from './update-agent.js';
 import { readState } from './update-state.js';
@@ -19,14 +16,10 @@ import { readState } from './update-state.js';
 const MAX_BUNDLE_BYTES = 1024 * 1024 * 1024;
 const POLL_MS = 250;
 
-export interface UpdateRoutesDeps {
-  dataDir: string;
-  version: string;
+export interface UpdateRoutesDeps extends QueueDeps {
   log: Logger;
   /** The release root; by default the one this code runs from, none in a development checkout (updates off). */
   root?: string;
-  /** By default `<dataDir>/keys/outpost-update.pub`, where the agent looks too. */
-  publicKeyPath?: string;
 }
 
 interface UploadStatus {
@@ -38,11 +31,6 @@ interface UploadStatus {
   reason?: string;
 }
 
-/** The name the `outpost-update.path` unit waits for; the agent deletes it when it is done. */
-export function pendingBundle(dataDir: string): string {
-  return join(uploadDir(dataDir), 'pending.bundle');
-}
-
 /**
  * `POST /api/updates` takes a bundle (application/octet-stream), checks it as the agent will (signature,
  * hashes, target, base version) and refuses a bad one at once with its code; a good one becomes
@@ -51,11 +39,7 @@ export function pendingBundle(dataDir: string): string {
  * the history; `GET /api/updates/events` streams both, and the upload's bytes, as Server-Sent Events.
  */
 export function updateRoutes(options: UpdateRoutesDeps) {
-  const deps = {
-    ...options,
-    root: options.root ?? installedRoot(import.meta.url),
-    publicKeyPath: options.publicKeyPath ?? join(options.dataDir, 'keys', PUBKEY_FILE),
-  };
+  const deps = { ...options, root: options.root ?? installedRoot(import.meta.url) };
   return async (app: FastifyInstance): Promise<void> => {
     let upload: UploadStatus | undefined;
     const snapshot = () => {
@@ -91,9 +75,7 @@ export function updateRoutes(options: UpdateRoutesDeps) {
       try {
         await pipeline(request.body as NodeJS.ReadableStream, count, createWriteStream(partial, { flags: 'w' }));
         status.state = 'verifying';
-        const manifest = await readBundle(partial, { publicKey: loadPublicKey(deps.publicKeyPath), target: runningTarget(), runningVersion: deps.version });
-        renameSync(partial, pendingBundle(deps.dataDir));
-        fsyncDir(uploadDir(deps.dataDir));
+        const manifest = await queueBundle(partial, deps);
         Object.assign(status, { state: 'queued', version: manifest.version });
         deps.log.info({ version: manifest.version, bytes: status.bytes }, 'update bundle accepted');
         return reply.code(202).send({ version: manifest.version, bytes: status.bytes, state: 'queued' });

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { pendingBundle } from '../../appliance/ota/update-routes.js';
+import { pendingBundle } from '../../appliance/ota/pending-bundle.js';
 import { TestBox } from '../support/ota-box.js';
 import { until } from '../support/until.js';
 
