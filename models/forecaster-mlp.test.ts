@@ -15,9 +15,10 @@ describe('models/forecaster-mlp', () => {
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(manifest.sha256);
   });
 
-  it('loads in onnxruntime with the manifest input width and reproduces the sample output', async () => {
+  it('loads in onnxruntime with the manifest input layout and reproduces the sample output', async () => {
     const model = await loadModel({ dir });
-    expect(model.window).toBe(32);
+    expect(model.window).toBe(64);
+    expect(model.layout).toEqual({ recent: 32, blocks: 32, blockSize: 16 });
     const [forecast] = await model.forecast(Float32Array.from(manifest.sample.input), 1);
     expect(forecast).toBeCloseTo(manifest.sample.output, 3);
     await model.close();

@@ -2,8 +2,9 @@
 
 Rerun here with Debian's packages (pinned in models/README.md), from the repository root:
     models/train.sh
-The model sees the last WINDOW values of a stream, normalised exactly as appliance/detect/stream-state.ts
-does, and forecasts the next one; the detector turns the forecast error into an anomaly likelihood.
+The model sees a stream's last RECENT values and the means of its last BLOCKS blocks of BLOCK_SIZE values
+(so it sees a day of 5-minute data where the recent values alone span hours), normalised exactly as
+appliance/detect/stream-state.ts does, and forecasts the next value; the detector turns the forecast error into an anomaly likelihood.
 Data: every NAB file in ../shared/data/nab (unlabelled use: labels are never read) and the simulated
 world's clean streams. Deterministic: fixed seeds, one thread, no data-order randomness beyond the seed.
 """
@@ -18,12 +19,16 @@ import numpy as np
 import onnx
 import torch
 
-WINDOW = 32
+RECENT = 32
+BLOCKS = 32
+BLOCK_SIZE = 16
+WINDOW = RECENT + BLOCKS
+HISTORY = BLOCKS * BLOCK_SIZE
 SEED = 20261126
 EPOCHS = 4
 HIDDEN = 64
 NAME = "forecaster-mlp"
-VERSION = "1.0.0"
+VERSION = "2.0.0"
 OUT_DIR = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -45,22 +50,26 @@ def series_from_sim(path):
 
 
 def windows(series, stride):
-    """(inputs, targets) normalised as StreamState.writeInput: window mean, scale = max(std, 0.1*spread, ...)."""
+    """(inputs, targets) as StreamState.writeInput: RECENT values then BLOCKS block means, centred on the
+    recent mean and divided by max(recent std, 0.1 x running mean step, 1e-6 x |mean|, 1e-9)."""
     n = len(series)
-    if n <= WINDOW:
+    if n <= HISTORY:
         return np.zeros((0, WINDOW)), np.zeros((0,))
-    spread = np.zeros(n)  # spread[t]: the running mean step after learning rows 0..t
+    spread = np.zeros(n)
     s = 0.0
     for t in range(n):
         step = abs(series[t] - series[t - 1]) if t > 0 else 0.0
         s += (step - s) / min(t + 1, 1000)
         spread[t] = s
-    idx = np.arange(WINDOW, n, stride)
-    x = np.stack([series[i - WINDOW:i] for i in idx])
-    mean = x.mean(axis=1)
-    std = x.std(axis=1)
+    idx = np.arange(HISTORY, n, stride)
+    recent = np.stack([series[i - RECENT:i] for i in idx])
+    cs = np.concatenate([[0.0], np.cumsum(series)])
+    starts = idx[:, None] - HISTORY + BLOCK_SIZE * np.arange(BLOCKS)[None, :]
+    blocks = (cs[starts + BLOCK_SIZE] - cs[starts]) / BLOCK_SIZE
+    mean = recent.mean(axis=1)
+    std = recent.std(axis=1)
     scale = np.maximum.reduce([std, 0.1 * spread[idx - 1], 1e-6 * np.abs(mean), np.full_like(std, 1e-9)])
-    xn = (x - mean[:, None]) / scale[:, None]
+    xn = (np.concatenate([recent, blocks], axis=1) - mean[:, None]) / scale[:, None]
     y = (series[idx] - mean) / scale
     return xn, np.clip(y, -20, 20)
 
@@ -115,9 +124,12 @@ def main():
         "inputs": [{"name": "window", "type": "float32", "shape": ["batch", WINDOW]}],
         "outputs": [{"name": "forecast", "type": "float32", "shape": ["batch", 1]}],
         "preprocessing": (
-            f"the stream's last {WINDOW} values, oldest first, minus their mean, divided by "
-            "max(their population std, 0.1 x the stream's running mean absolute step, 1e-6 x |mean|, 1e-9)"
+            f"the stream's last {RECENT} values, oldest first, then the means of its last {BLOCKS} blocks of "
+            f"{BLOCK_SIZE} values, oldest first; all minus the mean of the {RECENT} recent values, divided by "
+            "max(their population std, 0.1 x the stream's running mean absolute step, 1e-6 x |mean|, 1e-9), "
+            "clipped to [-20, 20]"
         ),
+        "layout": {"recent": RECENT, "blocks": BLOCKS, "blockSize": BLOCK_SIZE},
         "output": "the next value, normalised the same way",
         "sample": {"input": [round(v, 6) for v in sample_in[0].tolist()], "output": round(sample_out, 6)},
         "training": {

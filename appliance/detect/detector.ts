@@ -4,6 +4,8 @@ import { StreamState, type StreamParams } from './stream-state.js';
 /** The learned part: forecasts the next normalised value of each row of `window` normalised values. */
 export interface Forecaster {
   readonly window: number;
+  /** How the input is laid out; absent, all `window` values are recent ones. */
+  readonly layout?: { recent: number; blocks: number; blockSize: number };
   forecast(inputs: Float32Array, rows: number): Promise<Float32Array>;
 }
 
@@ -14,7 +16,7 @@ export interface ScorePoint {
 }
 
 /** One parameter set for every stream (NAB forbids per-file tuning, and a new stream has no history to tune on). */
-export const DEFAULT_PARAMS: Omit<StreamParams, 'window'> = {
+export const DEFAULT_PARAMS: Omit<StreamParams, 'window' | 'recent' | 'blocks' | 'blockSize'> = {
   averageRows: 10,
   learningRows: 300,
   decay: 1 / 2000,
@@ -36,9 +38,10 @@ export class Detector {
   private model: Forecaster;
   private readonly params: StreamParams;
 
-  constructor(deps: { model: Forecaster; params?: Partial<Omit<StreamParams, 'window'>> }) {
+  constructor(deps: { model: Forecaster; params?: Partial<typeof DEFAULT_PARAMS> }) {
     this.model = deps.model;
-    this.params = { ...DEFAULT_PARAMS, ...deps.params, window: deps.model.window };
+    const layout = deps.model.layout ?? { recent: deps.model.window, blocks: 0, blockSize: 1 };
+    this.params = { ...DEFAULT_PARAMS, ...deps.params, ...layout, window: deps.model.window };
   }
 
   get streamCount(): number {
@@ -47,7 +50,8 @@ export class Detector {
 
   /** Replaces the model between batches; streams keep their state, so the window must not change. */
   swapModel(model: Forecaster): void {
-    if (model.window !== this.params.window) {
+    const { recent, blocks, blockSize } = model.layout ?? { recent: model.window, blocks: 0, blockSize: 1 };
+    if (model.window !== this.params.window || recent !== this.params.recent || blocks !== this.params.blocks || blockSize !== this.params.blockSize) {
       throw new OutpostError('MODEL_SHAPE', `the new model takes ${model.window} values, the running one ${this.params.window}: streams would lose their history`);
     }
     this.model = model;

@@ -10,6 +10,7 @@ const SAMPLE_TOLERANCE = 1e-3;
 /** One onnxruntime session for one model; every stream's rows go through it in one `run` per batch. */
 export class OnnxForecaster implements Forecaster {
   readonly window: number;
+  readonly layout: { recent: number; blocks: number; blockSize: number };
   private readonly input: string;
   private readonly output: string;
 
@@ -18,6 +19,7 @@ export class OnnxForecaster implements Forecaster {
     private readonly session: ort.InferenceSession,
   ) {
     this.window = manifest.inputs[0].shape[1];
+    this.layout = manifest.layout ?? { recent: this.window, blocks: 0, blockSize: 1 };
     this.input = manifest.inputs[0].name;
     this.output = manifest.outputs[0].name;
   }
@@ -37,6 +39,8 @@ export class OnnxForecaster implements Forecaster {
     const model = new OnnxForecaster(manifest, session);
     try {
       model.checkShape();
+      const { recent, blocks } = model.layout;
+      if (recent + blocks !== model.window) throw new Error(`the layout has ${recent} + ${blocks} values, the input ${model.window}`);
       const { input, output } = manifest.sample;
       if (input.length !== model.window) throw new Error(`the sample has ${input.length} values, the input ${model.window}`);
       const [got = Number.NaN] = await model.forecast(Float32Array.from(input), 1);

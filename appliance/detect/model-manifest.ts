@@ -17,6 +17,8 @@ export const ModelManifest = Type.Object({
   inputs: Type.Tuple([Tensor]),
   outputs: Type.Tuple([Tensor]),
   preprocessing: Type.String(),
+  /** The input's parts: `recent` values then `blocks` means of `blockSize` values; absent, all are recent. */
+  layout: Type.Optional(Type.Object({ recent: Type.Integer({ minimum: 1 }), blocks: Type.Integer({ minimum: 0 }), blockSize: Type.Integer({ minimum: 1 }) })),
   /** A known input and the output the model must give for it: checked before a model is used. */
   sample: Type.Object({ input: Type.Array(Type.Number()), output: Type.Number() }),
 });

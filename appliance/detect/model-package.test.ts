@@ -59,12 +59,12 @@ describe('model packages', () => {
     const reading = (i: number): Reading => ({ device: 'd', metric: 'power', value: 100 + Math.sin(i / 5), unit: 'W', ts: i * 1000, quality: 'good' });
     for (let i = 0; i < 40; i++) await detection.score([reading(i)]);
     await expect(openModelPackage(pkg((m) => ({ ...m, sha256: '0'.repeat(64) })), keys.publicKey)).rejects.toThrow(/sha256/);
-    expect(detection.model?.version).toBe('1.0.0');
+    expect(detection.model?.version).toBe(baseManifest.version);
     const fresh = await openModelPackage(pkg(), keys.publicKey);
     expect(await detection.install(fresh)).toBe('model forecaster-mlp@1.0.1 installed');
     const { scores } = await detection.score([reading(40)]);
     expect(Number.isFinite(scores?.[0])).toBe(true);
-    expect(await detection.rollback()).toBe('rolled back to forecaster-mlp@1.0.0');
+    expect(await detection.rollback()).toBe(`rolled back to forecaster-mlp@${baseManifest.version}`);
     await detection.stop();
   });
 

@@ -33,32 +33,32 @@ async function detection(): Promise<Detection> {
 describe('ModelUpdates', () => {
   it('refuses an offer whose bytes differ, a package without a trusted key or with a bad signature, and keeps scoring with the old model', async () => {
     const running = await detection();
-    let served = packageBytes('2.0.0', generateKeyPairSync('ed25519').privateKey);
+    let served = packageBytes('9.0.0', generateKeyPairSync('ed25519').privateKey);
     const updates = new ModelUpdates({ detection: running, publicKey: () => keys.publicKey, dir, log: silentLogger(), fetchBytes: async () => served });
-    await expect(updates.accept({ ...offer(served, '2.0.0'), sha256: 'f'.repeat(64) })).rejects.toMatchObject({ code: 'MODEL_HASH' });
-    await expect(updates.accept(offer(served, '2.0.0'))).rejects.toMatchObject({ code: 'MODEL_SIGNATURE' });
+    await expect(updates.accept({ ...offer(served, '9.0.0'), sha256: 'f'.repeat(64) })).rejects.toMatchObject({ code: 'MODEL_HASH' });
+    await expect(updates.accept(offer(served, '9.0.0'))).rejects.toMatchObject({ code: 'MODEL_SIGNATURE' });
     served = Buffer.from('{"format":"zip"}');
-    await expect(updates.accept(offer(served, '2.0.0'))).rejects.toMatchObject({ code: 'MODEL_PACKAGE' });
+    await expect(updates.accept(offer(served, '9.0.0'))).rejects.toMatchObject({ code: 'MODEL_PACKAGE' });
     const keyless = new ModelUpdates({ detection: running, publicKey: () => undefined, dir, log: silentLogger() });
-    await expect(keyless.install(packageBytes('2.0.0'))).rejects.toMatchObject({ code: 'MODEL_NO_KEY' });
-    expect(running.model?.version).toBe('1.0.0');
+    await expect(keyless.install(packageBytes('9.0.0'))).rejects.toMatchObject({ code: 'MODEL_NO_KEY' });
+    expect(running.model?.version).toBe(manifest['version']);
     expect((await running.score([reading(1)])).scores?.length).toBe(1);
     await running.stop();
   });
 
   it('installs a signed package in the running detector and loads it again at the next start; a damaged copy falls back to the built-in model', async () => {
     const running = await detection();
-    const bytes = packageBytes('2.0.0');
+    const bytes = packageBytes('9.0.0');
     const updates = new ModelUpdates({ detection: running, publicKey: () => keys.publicKey, dir, log: silentLogger(), fetchBytes: async () => bytes });
-    expect(await updates.accept(offer(bytes, '2.0.0'))).toBe('model forecaster-mlp@2.0.0 installed');
-    expect(running.model?.version).toBe('2.0.0');
+    expect(await updates.accept(offer(bytes, '9.0.0'))).toBe('model forecaster-mlp@9.0.0 installed');
+    expect(running.model?.version).toBe('9.0.0');
     await running.stop();
     const restarted = await detection();
-    expect(restarted.model?.version).toBe('2.0.0');
+    expect(restarted.model?.version).toBe('9.0.0');
     await restarted.stop();
     writeFileSync(join(dir, 'forecaster-mlp.onnx'), onnx.subarray(0, 100));
     const fallback = await detection();
-    expect(fallback.model?.version).toBe('1.0.0');
+    expect(fallback.model?.version).toBe(manifest['version']);
     await fallback.stop();
   });
 });

@@ -1,8 +1,12 @@
 import { AnomalyLikelihood, logLikelihood, type LikelihoodParams } from './anomaly-likelihood.js';
 
 export interface StreamParams extends LikelihoodParams {
-  /** Past values the model sees; must equal the model's input width. */
+  /** The model's input width: `recent` values, then `blocks` means of `blockSize` values each. */
   window: number;
+  recent: number;
+  /** Block means reach back `blocks × blockSize` values, so the model sees a day where the window sees minutes. */
+  blocks: number;
+  blockSize: number;
   /** Forecast errors (in window standard deviations) that map to a raw score of ≈ 0.63. */
   errorScale: number;
   /** Margin, as a share of the range seen so far, beyond which a value is out of range (Numenta: 0.05). */
@@ -34,28 +38,43 @@ export class StreamState {
   private typicalError = 0;
 
   constructor(private readonly params: StreamParams) {
-    this.history = new Float64Array(params.window);
+    this.history = new Float64Array(Math.max(params.recent, params.blocks * params.blockSize));
     this.likelihood = new AnomalyLikelihood(params);
   }
 
   /** Whether the model has a full window to forecast from. */
   get ready(): boolean {
-    return this.count >= this.params.window;
+    return this.count >= this.params.recent;
   }
 
-  /** Writes the normalised window (oldest first) at `offset` and remembers the normalisation for `score`. */
+  /**
+   * Writes the normalised input at `offset` — the recent values oldest first, then the block means oldest
+   * first, both centred on the recent mean and divided by its scale — and remembers that normalisation.
+   * Before the history is full, the oldest value stands in for what came before it.
+   */
   writeInput(into: Float32Array, offset: number): void {
-    const n = this.params.window;
-    const start = this.count % n;
+    const { recent, blocks, blockSize } = this.params;
     let mean = 0;
-    for (let i = 0; i < n; i++) mean += this.history[i] as number;
-    mean /= n;
+    for (let i = 1; i <= recent; i++) mean += this.back(i);
+    mean /= recent;
     let squares = 0;
-    for (let i = 0; i < n; i++) squares += ((this.history[i] as number) - mean) ** 2;
-    const std = Math.sqrt(squares / n);
+    for (let i = 1; i <= recent; i++) squares += (this.back(i) - mean) ** 2;
+    const scale = Math.max(Math.sqrt(squares / recent), 0.1 * this.spread, 1e-6 * Math.abs(mean), 1e-9);
     this.centre = mean;
-    this.scale = Math.max(std, 0.1 * this.spread, 1e-6 * Math.abs(mean), 1e-9);
-    for (let i = 0; i < n; i++) into[offset + i] = ((this.history[(start + i) % n] as number) - mean) / this.scale;
+    this.scale = scale;
+    for (let i = 0; i < recent; i++) into[offset + i] = clamp((this.back(recent - i) - mean) / scale);
+    for (let b = 0; b < blocks; b++) {
+      let sum = 0;
+      for (let k = 0; k < blockSize; k++) sum += this.back((blocks - b) * blockSize - k);
+      into[offset + recent + b] = clamp((sum / blockSize - mean) / scale);
+    }
+  }
+
+  /** The value `i` readings ago (1 = the newest), or the oldest one kept. */
+  private back(i: number): number {
+    const n = this.history.length;
+    const j = Math.min(i, this.count, n);
+    return this.history[(((this.count - j) % n) + n) % n] as number;
   }
 
   /**
@@ -68,7 +87,7 @@ export class StreamState {
     if (this.ready) {
       const absolute = Math.abs(value - (this.centre + forecast * this.scale));
       const error = absolute / Math.max(this.typicalError, 1e-9);
-      this.typicalError += (absolute - this.typicalError) / Math.min(this.count - this.params.window + 1, 1000);
+      this.typicalError += (absolute - this.typicalError) / Math.min(this.count - this.params.recent + 1, 1000);
       const raw = 1 - Math.exp(-Math.min(error, 1e6) / this.params.errorScale);
       result = logLikelihood(this.likelihood.update(raw));
       const tolerance = (this.max - this.min) * this.params.rangeTolerance;
@@ -83,7 +102,7 @@ export class StreamState {
   }
 
   private learn(value: number): void {
-    const n = this.params.window;
+    const n = this.history.length;
     const previous = this.count > 0 ? (this.history[(this.count - 1) % n] as number) : value;
     this.history[this.count % n] = value;
     this.count++;
@@ -92,4 +111,9 @@ export class StreamState {
     if (value < this.min) this.min = value;
     if (value > this.max) this.max = value;
   }
+}
+
+/** As the training clips its inputs: a far-off block mean must not push the model outside what it learned. */
+function clamp(x: number): number {
+  return x > 20 ? 20 : x < -20 ? -20 : x;
 }

@@ -21,12 +21,15 @@ const rssStart = process.memoryUsage().rss;
 const model = await loadModel();
 const rssModel = process.memoryUsage().rss;
 
-function lastValue(window: number): Forecaster {
+function lastValue(like: Forecaster): Forecaster {
+  const { window } = like;
+  const newest = (like.layout?.recent ?? window) - 1;
   return {
     window,
+    ...(like.layout ? { layout: like.layout } : {}),
     async forecast(inputs, rows) {
       const out = new Float32Array(rows);
-      for (let r = 0; r < rows; r++) out[r] = inputs[r * window + window - 1] as number;
+      for (let r = 0; r < rows; r++) out[r] = inputs[r * window + newest] as number;
       return out;
     },
   };
@@ -57,7 +60,7 @@ const baseRates: number[] = [];
 for (let i = 0; i < runs; i++) {
   const onnx = await run(model);
   onnxRates.push(onnx.rate);
-  baseRates.push((await run(lastValue(model.window))).rate);
+  baseRates.push((await run(lastValue(model))).rate);
 }
 await model.close();
 

@@ -10,13 +10,16 @@ import { fmt, note, numberFlag, printTable } from './bench-kit.js';
 import { loadNab, type NabFile } from './nab-data.js';
 import { PROFILES, scoreCorpus, type ScoredFile } from './nab-score.js';
 
-/** The naive forecast: the newest value of the window. */
-function persistence(window: number): Forecaster {
+/** The naive forecast, fed the same input as the model: the newest value. */
+function persistence(model: Forecaster): Forecaster {
+  const { window } = model;
+  const newest = (model.layout?.recent ?? window) - 1;
   return {
     window,
+    ...(model.layout ? { layout: model.layout } : {}),
     async forecast(inputs, rows) {
       const out = new Float32Array(rows);
-      for (let r = 0; r < rows; r++) out[r] = inputs[r * window + window - 1] as number;
+      for (let r = 0; r < rows; r++) out[r] = inputs[r * window + newest] as number;
       return out;
     },
   };
@@ -39,7 +42,7 @@ const rows = files.reduce((n, f) => n + f.rows.length, 0);
 note(`NAB: ${files.length} files, ${fmt(rows)} rows, ${files.reduce((n, f) => n + f.windows.length, 0)} windows; model ${model.manifest.name}@${model.manifest.version}`);
 const runs = [
   { name: `${model.manifest.name} (ONNX)`, ...(await scoreAll(files, model)) },
-  { name: 'baseline: last value', ...(await scoreAll(files, persistence(model.window))) },
+  { name: 'baseline: last value', ...(await scoreAll(files, persistence(model))) },
 ];
 await model.close();
 printTable(
