@@ -24,20 +24,11 @@ export interface PageFile {
   gzip: Buffer;
 }
 
-/**
- * The page's folder: beside this module when run from source; from dist/, the source tree's copy,
- * since `tsc` copies no assets.
- */
+/** The page's folder, beside this module: in the source tree, and in dist/ where the build copies it. */
 export function pageDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    for (const candidate of [join(dir, 'page'), join(dir, 'appliance', 'web', 'page')]) {
-      if (existsSync(join(candidate, 'index.html'))) return candidate;
-    }
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('the web page folder appliance/web/page is missing from this release');
-    dir = parent;
-  }
+  const dir = join(dirname(fileURLToPath(import.meta.url)), 'page');
+  if (!existsSync(join(dir, 'index.html'))) throw new Error(`the web page is missing from this release: no ${dir}/index.html`);
+  return dir;
 }
 
 /** Every file of the page, read and compressed once at start: the page is a few files that never change at run time. */
