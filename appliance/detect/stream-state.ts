@@ -54,6 +54,9 @@ export class StreamState {
    */
   writeInput(into: Float32Array, offset: number): void {
     const { recent, blocks, blockSize } = this.params;
+    const h = this.history;
+    const n = h.length;
+    const full = this.count >= n;
     let mean = 0;
     for (let i = 1; i <= recent; i++) mean += this.back(i);
     mean /= recent;
@@ -63,18 +66,28 @@ export class StreamState {
     this.centre = mean;
     this.scale = scale;
     for (let i = 0; i < recent; i++) into[offset + i] = clamp((this.back(recent - i) - mean) / scale);
+    const span = blocks * blockSize;
+    let p = (this.count - span + 2 * n) % n;
     for (let b = 0; b < blocks; b++) {
       let sum = 0;
-      for (let k = 0; k < blockSize; k++) sum += this.back((blocks - b) * blockSize - k);
+      // Once the ring is full, walk it in order: this is most of the detector's own time per reading.
+      if (full) {
+        for (let k = 0; k < blockSize; k++) {
+          sum += h[p] as number;
+          if (++p === n) p = 0;
+        }
+      } else {
+        for (let k = 0; k < blockSize; k++) sum += this.back(span - b * blockSize - k);
+      }
       into[offset + recent + b] = clamp((sum / blockSize - mean) / scale);
     }
   }
 
-  /** The value `i` readings ago (1 = the newest), or the oldest one kept. */
+  /** The value `i` readings ago (1 = the newest, at most the history's length), or the oldest one kept. */
   private back(i: number): number {
+    const c = this.count;
     const n = this.history.length;
-    const j = Math.min(i, this.count, n);
-    return this.history[(((this.count - j) % n) + n) % n] as number;
+    return this.history[c >= n ? (c - i + n) % n : c > i ? c - i : 0] as number;
   }
 
   /**

@@ -28,7 +28,7 @@ import { fmt, median, note, numberFlag, printTable } from './bench-kit.js';
 const streams = numberFlag('streams', 1000);
 const incidents = numberFlag('incidents', 200);
 const runs = numberFlag('runs', 3);
-const WARM_TICKS = 320;
+const WARM_TICKS = 600;
 const relay = { device: 'modbus:tcp/10.0.0.1:502/9', output: 'relay1', value: true };
 
 function batch(t: number, jump: number): Reading[] {

@@ -14,8 +14,8 @@ const TARGET = 50_000;
 const runs = numberFlag('runs', 5);
 const streams = numberFlag('streams', 1000);
 const ticks = numberFlag('ticks', 200);
-/** Past the window and the likelihood's learning period, so every stream takes the full path. */
-const WARM_TICKS = 320;
+/** Past the 512-value history and the likelihood's learning period, so every stream takes the steady path. */
+const WARM_TICKS = 600;
 
 const rssStart = process.memoryUsage().rss;
 const model = await loadModel();
