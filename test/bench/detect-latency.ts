@@ -6,7 +6,7 @@
  * loopback: about a millisecond) after this point. Baseline in the same run: the same tick loop
  * without the detector, where a threshold rule on the same jump drives the output.
  *
- *   node --import tsx test/bench/detect-latency.ts [--streams 1000] [--incidents 200] [--runs 3]
+ *   node --import tsx test/bench/detect-latency.ts [--streams 1000] [--incidents 200 (at most --streams)] [--runs 3]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
