@@ -4,6 +4,8 @@ import type { Detector } from './detector.js';
 export interface CsvRow {
   timestamp: string;
   value: number;
+  /** The value as written, echoed unchanged in the output. */
+  text: string;
 }
 
 /** `timestamp,value` rows; a header line is skipped, a value that is not a number is kept as NaN (scored 0). */
@@ -15,7 +17,7 @@ export function parseCsv(text: string): CsvRow[] {
     const comma = line.indexOf(',');
     if (comma < 0) throw new OutpostError('DETECT_CSV', `line ${n + 1}: expected "timestamp,value", got "${line.slice(0, 80)}"`, { line: n + 1 });
     const field = line.slice(comma + 1).trim();
-    rows.push({ timestamp: line.slice(0, comma), value: field === '' ? Number.NaN : Number(field) });
+    rows.push({ timestamp: line.slice(0, comma), value: field === '' ? Number.NaN : Number(field), text: field });
   });
   return rows;
 }
@@ -34,6 +36,6 @@ export async function scoreRows(rows: readonly CsvRow[], detector: Detector, str
 }
 
 export function formatCsv(rows: readonly CsvRow[], scores: readonly number[]): string {
-  const lines = rows.map((row, i) => `${row.timestamp},${row.value},${(scores[i] ?? 0).toFixed(6)}`);
+  const lines = rows.map((row, i) => `${row.timestamp},${row.text},${(scores[i] ?? 0).toFixed(6)}`);
   return `timestamp,value,anomaly_score\n${lines.join('\n')}\n`;
 }
