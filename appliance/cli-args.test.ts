@@ -47,5 +47,6 @@ describe('command line', () => {
 
   it('defaults emulate to the loopback Modbus port range', () => {
     expect(parseCli(['emulate', '--scenario', 'factory'])).toEqual({ command: 'emulate', scenario: 'factory', host: '127.0.0.1', port: 5020, scale: 1 });
+    expect(parseCli(['emulate', '--scenario', 'city', '--write-config', 'c.json'])).toMatchObject({ writeConfig: 'c.json' });
   });
 });

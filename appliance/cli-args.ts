@@ -5,7 +5,7 @@ import { OTA_COMMANDS, OTA_USAGE, parseOtaCli, type OtaCommand } from './ota/ota
 
 export type CliCommand =
   | { command: 'run'; configPath?: string; overrides: ConfigOverrides }
-  | { command: 'emulate'; scenario: 'factory' | 'city'; host: string; port: number; scale: number }
+  | { command: 'emulate'; scenario: 'factory' | 'city'; host: string; port: number; scale: number; writeConfig?: string }
   | { command: 'detect'; model?: string }
   | { command: 'help' }
   | { command: 'version' }
@@ -14,7 +14,7 @@ export type CliCommand =
 export const USAGE = `Usage:
   outpost run [--config FILE] [--data DIR] [--scenario factory|city|none] [--scale N] [--http HOST:PORT]
               [--mqtt URL] [--window SECONDS] [--node-id ID]
-  outpost emulate --scenario factory|city [--host HOST] [--port PORT] [--scale N]
+  outpost emulate --scenario factory|city [--host HOST] [--port PORT] [--scale N] [--write-config FILE]
   outpost detect [--model NAME] < in.csv > out.csv   (timestamp,value → timestamp,value,anomaly_score)
 ${OTA_USAGE}
   outpost help | version`;
@@ -40,6 +40,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
       host: { type: 'string' },
       port: { type: 'string' },
       scale: { type: 'string' },
+      'write-config': { type: 'string' },
       model: { type: 'string' },
     },
   });
@@ -53,6 +54,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
       host: values.host ?? '127.0.0.1',
       port: integer('--port', values.port ?? '5020'),
       scale: integer('--scale', values.scale ?? '1'),
+      ...(values['write-config'] ? { writeConfig: values['write-config'] } : {}),
     };
   }
   if (command !== 'run') throw usage(`unknown command "${command}"`);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { OutpostError } from '../drivers/types.js';
 import { parseCli, USAGE, type CliCommand } from './cli-args.js';
 import { loadConfigFile, parseConfig } from './config/load.js';
+import { saveConfigAtomically } from './config/save.js';
 import { createLogger, type Logger } from './log.js';
 import { runOtaCommand } from './ota/ota-cli.js';
 import { packageVersion } from './version.js';
@@ -45,6 +46,11 @@ async function main(): Promise<void> {
       const { startScenario } = await import('../drivers/sim/start-emulators.js');
       const scenario = await startScenario(command.scenario, { log, host: command.host, port: command.port, scale: command.scale });
       for (const line of scenario.describe()) process.stdout.write(`${line}\n`);
+      if (command.writeConfig) {
+        // A config for a separate `outpost run --config FILE` that polls these emulators over the wire.
+        saveConfigAtomically(command.writeConfig, { modbus: { devices: scenario.modbusDevices } });
+        process.stdout.write(`config for outpost run written to ${command.writeConfig}\n`);
+      }
       untilSignal(log, () => scenario.stop());
       return;
     }
@@ -52,7 +58,7 @@ async function main(): Promise<void> {
       const config = loadRunConfig(command, log);
       // Loaded here (like the emulators) so `version`, `bundle` and the update agent start without the whole appliance.
       const { Appliance } = await import('./main.js');
-      const appliance = new Appliance({ config, log, version: packageVersion() });
+      const appliance = new Appliance({ config, log, version: packageVersion(), ...(command.configPath ? { configPath: command.configPath } : {}) });
       untilSignal(log, () => appliance.stop());
       await appliance.start();
     }

@@ -2,8 +2,8 @@ import { closeSync, fsyncSync, openSync, renameSync, rmSync, symlinkSync, writeF
 import { basename, dirname, join } from 'node:path';
 
 /**
- * The few file operations that survive a power cut, with Node's standard library only (the guard uses
- * them before the app may start): a rename is atomic, and fsync of the directory makes it durable.
+ * The few file operations that survive a power cut, with Node's standard library only (the update guard
+ * uses them before the app may start): a rename is atomic, and fsync of the directory makes it durable.
  */
 export function fsyncDir(dir: string): void {
   const fd = openSync(dir, 'r');
@@ -14,10 +14,14 @@ export function fsyncDir(dir: string): void {
   }
 }
 
-/** Replaces `path` with `data` so a reader sees the old content or the new one, never a mix or nothing. */
-export function writeFileAtomic(path: string, data: string | Buffer): void {
-  const tmp = join(dirname(path), `.${basename(path)}.tmp`);
-  const fd = openSync(tmp, 'w', 0o644);
+/**
+ * Replaces `path` with `data` so a reader — even after a power cut — sees the old content or the new
+ * one, never a mix or nothing: write a temporary file, fsync it, rename it over, fsync the folder.
+ * Config, credentials and state files use mode 0600.
+ */
+export function writeFileAtomic(path: string, data: string | Buffer, mode = 0o644): void {
+  const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
+  const fd = openSync(tmp, 'w', mode);
   try {
     writeFileSync(fd, data);
     fsyncSync(fd);

@@ -36,7 +36,7 @@ const INTAKE_CAPACITY = 200_000;
 
 export interface ApplianceDeps {
   config: Readonly<Config>;
-  /** Where a config change from the downlink is saved; `<dataDir>/config.json` by default. */
+  /** The config file this run read, where the page and the downlink save changes; `<dataDir>/config.json` by default. */
   configPath?: string;
   log: Logger;
   version: string;
@@ -76,6 +76,7 @@ export class Appliance {
     try {
       const dataDir = resolve(config.dataDir);
       mkdirSync(dataDir, { recursive: true });
+      const configPath = this.deps.configPath ?? join(dataDir, 'config.json');
       // Before HTTP listens: the first request must already know whether setup is done.
       const access = new AccessControl({ dataDir, log: log.child({ service: 'access' }), bootDir: '/boot/firmware' });
       await access.start();
@@ -89,6 +90,7 @@ export class Appliance {
         log: log.child({ service: 'web' }),
         version,
         dataDir,
+        configPath,
         current: () => ({ nodeId, mqttUrl: config.mqtt.url }),
         startModbusDevice: (device) => this.startModbusDevice(device),
       });
@@ -124,7 +126,7 @@ export class Appliance {
       const intake = new Intake(INTAKE_CAPACITY);
       this.intake = intake;
       const commands = new CommandRouter({ drivers: () => this.drivers });
-      const configChange = new ConfigChange({ path: this.deps.configPath ?? join(dataDir, 'config.json'), config });
+      const configChange = new ConfigChange({ path: configPath, config });
       const detection = new Detection({
         log: log.child({ service: 'detect' }),
         model: config.detect.model,

@@ -1,5 +1,5 @@
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../durable-fs.js';
 import { OutpostError } from '../../drivers/types.js';
 import type { PasswordHash } from './password.js';
 
@@ -34,23 +34,6 @@ export function readAuthState(path: string): AuthState {
 
 /** Written like the config: temporary file, fsync, rename, fsync the folder; readable by the owner only. */
 export function writeAuthState(path: string, state: AuthState): void {
-  writeFileDurably(path, `${JSON.stringify(state, null, 2)}\n`);
+  writeFileAtomic(path, `${JSON.stringify(state, null, 2)}\n`, 0o600);
 }
 
-export function writeFileDurably(path: string, text: string): void {
-  const temporary = `${path}.tmp-${process.pid}`;
-  const fd = openSync(temporary, 'w', 0o600);
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temporary, path);
-  const dir = openSync(dirname(path), 'r');
-  try {
-    fsyncSync(dir);
-  } finally {
-    closeSync(dir);
-  }
-}

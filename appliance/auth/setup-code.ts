@@ -1,7 +1,7 @@
 import { randomInt, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileDurably } from './auth-state.js';
+import { writeFileAtomic } from '../durable-fs.js';
 
 /** Without 0/O, 1/I/L: the code is read off a console or a card and typed on a phone. */
 const ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
@@ -51,7 +51,7 @@ export function writeSetupCode(paths: readonly string[], code: string): string[]
   const written: string[] = [];
   for (const path of paths) {
     try {
-      writeFileDurably(path, text);
+      writeFileAtomic(path, text, 0o600);
       written.push(path);
     } catch {
       // A read-only or missing boot partition: the console and the journal still show the code.

@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { fsyncDir } from './durable-fs.js';
+import { fsyncDir } from '../durable-fs.js';
 
 /**
  * The database across an update, by restore plus replay. Before the switch the agent takes a consistent

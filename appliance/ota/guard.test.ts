@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -17,7 +17,7 @@ function closure(file: string, seen = new Map<string, string[]>()): Map<string, 
 describe('update guard', () => {
   it('loads nothing but Node built-ins, so a release with broken dependencies cannot break the rollback', () => {
     const modules = closure(join(HERE, 'guard.ts'));
-    expect([...modules.keys()].map((f) => f.slice(HERE.length + 1)).sort()).toEqual(['durable-fs.ts', 'guard.ts', 'release-slots.ts', 'update-state.ts']);
+    expect([...modules.keys()].map((f) => relative(HERE, f)).sort()).toEqual(['../durable-fs.ts', 'guard.ts', 'release-slots.ts', 'update-state.ts']);
     for (const [file, bare] of modules) {
       expect(bare.filter((s) => !s.startsWith('node:')), file).toEqual([]);
     }

@@ -2,7 +2,7 @@ import { renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { OutpostError } from '../../drivers/types.js';
 import { readBundle } from './bundle-read.js';
-import { fsyncDir } from './durable-fs.js';
+import { fsyncDir } from '../durable-fs.js';
 import { loadPublicKey, PUBKEY_FILE } from './keys.js';
 import { runningTarget, type BundleManifest } from './manifest.js';
 import { uploadDir } from './update-agent.js';

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pointLinkAtomic } from './durable-fs.js';
+import { pointLinkAtomic } from '../durable-fs.js';
 
 export type Slot = 'a' | 'b';
 

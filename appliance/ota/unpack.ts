@@ -1,7 +1,7 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { readBundle, type BundleExpectations } from './bundle-read.js';
-import { fsyncDir } from './durable-fs.js';
+import { fsyncDir } from '../durable-fs.js';
 import type { BundleManifest } from './manifest.js';
 
 /**

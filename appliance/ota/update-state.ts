@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from './durable-fs.js';
+import { writeFileAtomic } from '../durable-fs.js';
 import type { Slot } from './release-slots.js';
 
 /**

@@ -29,6 +29,8 @@ export interface WebDeps {
   log: Logger;
   version: string;
   dataDir: string;
+  /** The config file this run reads, where the page saves its changes. */
+  configPath: string;
   /** The running node id and broker URL, for the settings form. */
   current: () => { nodeId: string; mqttUrl: string | undefined };
   startModbusDevice: (config: ModbusDeviceConfig) => Promise<void>;
@@ -45,7 +47,7 @@ export function buildWebApp(deps: WebDeps): FastifyInstance {
   const app = Fastify({ logger: false, forceCloseConnections: true, bodyLimit: 256 * 1024 });
   installErrorHandling(app, deps.log);
   installAuthGuard(app, deps.access);
-  const config = new ConfigFile({ dataDir: deps.dataDir });
+  const config = new ConfigFile({ dataDir: deps.dataDir, path: deps.configPath });
   void app.register(dataRoutes(deps));
   void app.register(sessionRoutes(deps.access));
   void app.register(setupRoutes({ access: deps.access, config, current: deps.current }));

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OutpostError } from '../../drivers/types.js';
 import type { ModbusDeviceConfig } from '../../drivers/modbus/config-schema.js';
-import { writeFileDurably } from '../auth/auth-state.js';
+import { writeFileAtomic } from '../durable-fs.js';
 import { parseConfig } from '../config/load.js';
 import type { BrokerInput } from './broker-settings.js';
 
@@ -14,10 +14,11 @@ type RawConfig = Record<string, unknown> & { mqtt?: Record<string, unknown>; mod
  * validated by the config schema before it replaces the old file atomically.
  */
 export class ConfigFile {
-  constructor(private readonly deps: { dataDir: string }) {}
+  /** `path`: the config file `outpost run` reads; certificates go beside it in the data folder. */
+  constructor(private readonly deps: { dataDir: string; path: string }) {}
 
   get path(): string {
-    return join(this.deps.dataDir, 'config.json');
+    return this.deps.path;
   }
 
   saveNodeAndBroker(nodeId: string, broker: BrokerInput | undefined): void {
@@ -50,7 +51,7 @@ export class ConfigFile {
       const first = (e.context?.problems as { path: string }[] | undefined)?.[0];
       throw new OutpostError('CONFIG_INVALID', e.message, { ...(first ? { field: first.path } : {}) }, { cause: error });
     }
-    writeFileDurably(this.path, `${JSON.stringify(raw, null, 2)}\n`);
+    writeFileAtomic(this.path, `${JSON.stringify(raw, null, 2)}\n`, 0o600);
   }
 
   private read(): RawConfig {
@@ -64,7 +65,7 @@ export class ConfigFile {
 
   private writePem(name: string, pem: string): string {
     const path = join(this.deps.dataDir, name);
-    writeFileDurably(path, pem.endsWith('\n') ? pem : `${pem}\n`);
+    writeFileAtomic(path, pem.endsWith('\n') ? pem : `${pem}\n`, 0o600);
     return path;
   }
 }

@@ -47,6 +47,7 @@ export async function testWeb(overrides: Partial<WebDeps> = {}): Promise<TestWeb
     log,
     version: '9.9.9-test',
     dataDir,
+    configPath: join(dataDir, 'config.json'),
     current: () => ({ nodeId: 'test-node', mqttUrl: undefined }),
     startModbusDevice: async (config) => void added.push(config),
     ...overrides,

@@ -1,12 +1,19 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import modbusSerial from 'modbus-serial';
 import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfigFile } from '../../appliance/config/load.js';
 import { until } from '../support/until.js';
 
 const CLI = fileURLToPath(new URL('../../dist/appliance/cli.js', import.meta.url));
-const emulator = spawn(process.execPath, [CLI, 'emulate', '--scenario', 'factory', '--port', '0'], { stdio: ['ignore', 'pipe', 'ignore'] });
+const configFile = join(mkdtempSync(join(tmpdir(), 'outpost-emulate-')), 'config.json');
+const emulator = spawn(process.execPath, [CLI, 'emulate', '--scenario', 'factory', '--port', '0', '--write-config', configFile], {
+  stdio: ['ignore', 'pipe', 'ignore'],
+});
 let stdout = '';
 emulator.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
 
@@ -28,5 +35,12 @@ describe('outpost emulate', () => {
     await new Promise((resolve) => client.close(resolve));
     expect(buffer.readFloatBE(0)).toBeGreaterThan(200);
     expect(buffer.readFloatBE(0)).toBeLessThan(260);
+  });
+
+  it('writes a config with which a separate outpost run polls those emulators', async () => {
+    await until('the config written', () => stdout.includes(`config for outpost run written to ${configFile}`));
+    const config = loadConfigFile(configFile);
+    expect(config.modbus.devices.length).toBeGreaterThanOrEqual(28);
+    expect(config.modbus.devices.some((d) => d.transport.type === 'rtu')).toBe(true);
   });
 });
