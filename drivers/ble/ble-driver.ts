@@ -1,4 +1,5 @@
 import type { Logger } from '../../appliance/log.js';
+import { driverHealthOf } from '../driver-health.js';
 import type { DeviceInfo, Driver, DriverHealth, DriverSink } from '../types.js';
 import { AdoptedTag } from './adopted-tag.js';
 import type { BleConfig } from './config-schema.js';
@@ -114,18 +115,11 @@ export class BleDriver implements Driver {
   }
 
   health(): DriverHealth {
-    const devices = { ok: 0, degraded: 0, offline: 0 };
-    for (const tag of this.tags.values()) {
-      const { state } = tag.info().health;
-      if (state === 'ok' || state === 'degraded' || state === 'offline') devices[state] += 1;
-    }
-    if (this.adapter.state !== 'poweredOn') {
-      return { state: 'offline', reason: this.adapter.reason ?? `Bluetooth adapter ${this.adapter.state}`, devices };
-    }
-    const total = this.tags.size;
-    const state = total === 0 || devices.ok === total ? 'ok' : devices.offline === total ? 'offline' : 'degraded';
-    return { state, devices };
+    const health = driverHealthOf(this.devices());
+    if (this.adapter.state === 'poweredOn') return health;
+    return { ...health, state: 'offline', reason: this.adapter.reason ?? `Bluetooth adapter ${this.adapter.state}` };
   }
+
 
   private startScanning(): void {
     this.lastAdvertAt = Date.now();

@@ -4,24 +4,10 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../appliance/log.js';
 import { until } from '../../test/support/until.js';
-import type { DeviceInfo, DriverSink, Reading } from '../types.js';
 import type { GpioConfig } from './config-schema.js';
 import { EmulatedGpioChip } from './emulator/emulated-gpio.js';
 import { GpioDriver } from './gpio-driver.js';
-
-class Sink implements DriverSink {
-  readonly received: Reading[] = [];
-  readonly health: DeviceInfo[] = [];
-  readings(batch: Reading[]): void {
-    this.received.push(...batch);
-  }
-  deviceHealth(device: DeviceInfo): void {
-    this.health.push(device);
-  }
-  of(device: string, metric: string): number[] {
-    return this.received.filter((r) => r.device === device && r.metric === metric).map((r) => r.value);
-  }
-}
+import { RecordingSink } from '../../test/support/recording-sink.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -37,7 +23,7 @@ function rig(config: Partial<GpioConfig>, chip = new EmulatedGpioChip(), dir = m
     totalsFlushMs: 50,
     log: silentLogger(),
   });
-  return { driver, chip, dir, sink: new Sink(), controller: new AbortController() };
+  return { driver, chip, dir, sink: new RecordingSink(), controller: new AbortController() };
 }
 
 describe('GPIO driver over emulated lines', () => {

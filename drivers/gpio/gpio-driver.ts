@@ -1,4 +1,5 @@
 import type { Logger } from '../../appliance/log.js';
+import { driverHealthOf } from '../driver-health.js';
 import { OutpostError, type Command, type DeviceInfo, type Driver, type DriverHealth, type DriverSink } from '../types.js';
 import { checkGpioConfig, type GpioConfig } from './config-schema.js';
 import type { GpioBackend } from './gpio-line.js';
@@ -83,14 +84,9 @@ export class GpioDriver implements Driver {
   }
 
   health(): DriverHealth {
-    const devices = { ok: 0, degraded: 0, offline: 0 };
-    for (const { info } of this.managed.values()) {
-      if (info.health.state === 'ok' || info.health.state === 'degraded' || info.health.state === 'offline') devices[info.health.state] += 1;
-    }
-    const total = this.managed.size;
-    const state = total === 0 || devices.ok === total ? 'ok' : devices.offline === total ? 'offline' : 'degraded';
-    return { state, devices };
+    return driverHealthOf(this.devices());
   }
+
 
   async write(command: Command): Promise<void> {
     const device = this.managed.get(command.device);

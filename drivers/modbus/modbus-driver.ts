@@ -1,4 +1,5 @@
 import type { Logger } from '../../appliance/log.js';
+import { driverHealthOf } from '../driver-health.js';
 import { OutpostError, type Command, type DeviceInfo, type Driver, type DriverHealth, type DriverSink } from '../types.js';
 import type { ModbusDeviceConfig } from './config-schema.js';
 import { ModbusConnection, transportKey } from './connection.js';
@@ -60,14 +61,9 @@ export class ModbusDriver implements Driver {
   }
 
   health(): DriverHealth {
-    const devices = { ok: 0, degraded: 0, offline: 0 };
-    for (const d of this.devices()) {
-      if (d.health.state === 'ok' || d.health.state === 'degraded' || d.health.state === 'offline') devices[d.health.state] += 1;
-    }
-    const total = this.managed.size;
-    const state = total === 0 || devices.ok === total ? 'ok' : devices.offline === total ? 'offline' : 'degraded';
-    return { state, devices };
+    return driverHealthOf(this.devices());
   }
+
 
   async write(command: Command): Promise<void> {
     const device = this.managed.get(command.device);

@@ -5,25 +5,14 @@ import type { BleAdopted } from '../../drivers/ble/config-schema.js';
 import { BleWorld, type EmulatedTag } from '../../drivers/ble/emulator/ble-world.js';
 import { EmulatedBinding, type AdapterState } from '../../drivers/ble/emulator/emulated-binding.js';
 import { createNoble } from '../../drivers/ble/noble-factory.js';
-import type { DeviceInfo, DriverSink, Reading } from '../../drivers/types.js';
 import { OutpostError } from '../../drivers/types.js';
 import { until } from '../support/until.js';
+import { RecordingSink } from '../support/recording-sink.js';
 
 const KEY = '231d39c1d7cc1ab1aee224cd096db932';
 const values = () => ({ temperature: 4.2, humidity: 81, battery: 90 });
 const encrypted: EmulatedTag = { name: 'freezer', address: 'a4:c1:38:00:00:01', format: 'bthome', key: KEY, intervalMs: 60_000, repeats: 3, rssi: -64, values };
 const ruuvi: EmulatedTag = { name: 'cold room', address: 'cb:b8:33:00:00:02', format: 'ruuvi-5', intervalMs: 60_000, repeats: 1, rssi: -71, values };
-
-class Sink implements DriverSink {
-  readonly received: Reading[] = [];
-  readonly health: DeviceInfo[] = [];
-  readings(batch: Reading[]): void {
-    this.received.push(...batch);
-  }
-  deviceHealth(device: DeviceInfo): void {
-    this.health.push(device);
-  }
-}
 
 const running: { stop(): Promise<void> | void }[] = [];
 afterEach(async () => {
@@ -39,7 +28,7 @@ async function rig(adopted: BleAdopted[], options: { state?: AdapterState; offli
     log: silentLogger(),
     checkEveryMs: 50,
   });
-  const sink = new Sink();
+  const sink = new RecordingSink();
   await driver.start(sink, new AbortController().signal);
   running.push(driver);
   return { binding, world, driver, sink };
@@ -91,7 +80,7 @@ describe('BLE faults with the real noble over the emulated binding', () => {
     world.advertise(ruuvi);
     await until('ok', () => device(driver, ruuvi.address)?.health.state === 'ok');
     await until('offline after silence', () => device(driver, ruuvi.address)?.health.state === 'offline', 3_000);
-    expect(sink.health.at(-1)?.health).toMatchObject({ state: 'offline', reason: expect.stringMatching(/no advert for/) });
+    expect(sink.changes.at(-1)?.health).toMatchObject({ state: 'offline', reason: expect.stringMatching(/no advert for/) });
   });
 
   it('restarts a scan that went silent (the watchdog), after which adverts flow again', async () => {
@@ -126,7 +115,7 @@ describe('BLE faults with the real noble over the emulated binding', () => {
       noble: () => noble,
       log: silentLogger(),
     });
-    await driver.start(new Sink(), new AbortController().signal);
+    await driver.start(new RecordingSink(), new AbortController().signal);
     running.push(driver);
     await until('scanning', () => binding.scanning);
     const world = new BleWorld({ binding, tags: [], worldNow: () => Date.now() });
@@ -149,7 +138,7 @@ describe('BLE faults with the real noble over the emulated binding', () => {
       },
       log: silentLogger(),
     });
-    await driver.start(new Sink(), new AbortController().signal);
+    await driver.start(new RecordingSink(), new AbortController().signal);
     running.push(driver);
     expect(driver.health()).toMatchObject({ state: 'offline', reason: expect.stringContaining('no hci0') });
   });

@@ -13,6 +13,11 @@ export class RecordingSink implements DriverSink {
     this.changes.push(device);
   }
 
+  /** The values `device` reported for `metric`, in order. */
+  of(device: string, metric: string): number[] {
+    return this.received.filter((r) => r.device === device && r.metric === metric).map((r) => r.value);
+  }
+
   countFrom(device: string): number {
     return this.received.filter((r) => r.device === device).length;
   }
