@@ -7,23 +7,11 @@ import type { Summary } from '../model/summary.js';
 export const SUMMARY_SCHEMA_VERSION = 1;
 
 /** The JSON published for one window of one device×metric. Times are ms since the Unix epoch. */
-export interface SummaryPayload {
+export type SummaryPayload = Omit<Summary, 'firstTs' | 'lastTs'> & {
   v: typeof SUMMARY_SCHEMA_VERSION;
   /** Outbox sequence number: QoS 1 is at-least-once, so consumers dedupe on it. */
   seq: number;
-  device: string;
-  metric: string;
-  unit: string;
-  start: number;
-  end: number;
-  count: number;
-  min: number;
-  max: number;
-  mean: number;
-  last: number;
-  stddev: number;
-  maxScore: number | null;
-}
+};
 
 export interface SummaryMessage {
   topic: string;
