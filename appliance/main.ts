@@ -154,7 +154,6 @@ export class Appliance {
         downlink: {
           config: (message) => configChange.apply(message),
           command: (command) => commands.write(command),
-          // The detection and OTA issues plug their model loader and update agent in here.
           model: { accept: (offer) => modelUpdates.accept(offer) },
           update: new BundleDownload({ dataDir, version, log: log.child({ service: 'ota' }) }),
         },
