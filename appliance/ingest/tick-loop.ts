@@ -60,7 +60,13 @@ export class TickLoop extends EventEmitter<{ tick: [TickEvent] }> {
     if (this.timer) return;
     const now = this.deps.now?.() ?? Date.now();
     this.deps.pipeline.resume(this.deps.store.unsummarisedReadings(now - RESUME_LOOKBACK_MS));
-    this.timer = setInterval(() => this.tick(), this.deps.tickMs);
+    this.timer = setInterval(() => {
+      try {
+        void this.tick();
+      } catch (error) {
+        this.deps.log.error({ err: error }, 'tick failed');
+      }
+    }, this.deps.tickMs);
   }
 
   /** Runs a last tick so every reading delivered is stored; open windows resume from the store at the next start. */
@@ -83,10 +89,14 @@ export class TickLoop extends EventEmitter<{ tick: [TickEvent] }> {
     const detect = this.deps.detect;
     if (!detect?.active) return this.finish(batch, this.deps.pipeline.process(batch.readings, now), [], now);
     const admitted = this.deps.pipeline.admit(batch.readings);
-    this.busy = detect.score(admitted.accepted).then(({ scores, alerts }) => {
-      this.busy = undefined;
-      this.finish(batch, this.deps.pipeline.window(admitted, now, scores), alerts, now);
-    });
+    this.busy = detect
+      .score(admitted.accepted)
+      .then(({ scores, alerts }) => this.finish(batch, this.deps.pipeline.window(admitted, now, scores), alerts, now))
+      // A failing listener or rule must not wedge the loop on a rejected tick, nor crash the process.
+      .catch((error: unknown) => this.deps.log.error({ err: error }, 'tick failed after scoring'))
+      .finally(() => {
+        this.busy = undefined;
+      });
     return this.busy;
   }
 
