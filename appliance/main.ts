@@ -59,8 +59,14 @@ export class Appliance {
   /** Where devices added at run time deliver, once the pipeline is up. */
   private intake: Intake | undefined;
   private driverSignal: AbortSignal | undefined;
+  private world: RunningScenario | undefined;
 
   constructor(private readonly deps: ApplianceDeps) {}
+
+  /** The emulated world `--scenario` runs, once started: tests drive its lines and tags. */
+  get scenario(): RunningScenario | undefined {
+    return this.world;
+  }
 
   /** The address HTTP listens on, once started (port 0 in the config picks a free one). */
   get httpAddress(): { host: string; port: number } | undefined {
@@ -119,6 +125,7 @@ export class Appliance {
       if (config.scenario !== 'none') {
         const world = await startScenario(config.scenario, { log: log.child({ service: 'emulator' }), scale: config.scenarioScale });
         scenario = world;
+        this.world = world;
         this.push('emulators', () => world.stop());
         log.info({ scenario: config.scenario, scale: config.scenarioScale, endpoints: world.endpoints }, 'emulated devices started');
       }
@@ -163,7 +170,8 @@ export class Appliance {
         this.push('detect', () => detection.stop());
         this.health.register('detect', () => ({ state: detection.active ? 'ok' : 'degraded', model: detection.model }));
       }
-      const rules = new RuleEngine({ rules: config.rules, write: (command) => commands.write(command), log: log.child({ service: 'rules' }) });
+      // The scenario's rules join the configured ones, as its devices join the configured devices.
+      const rules = new RuleEngine({ rules: [...config.rules, ...(scenario?.rules ?? [])], write: (command) => commands.write(command), log: log.child({ service: 'rules' }) });
       const tickLoop = new TickLoop({
         intake,
         detect: detection,
@@ -225,6 +233,7 @@ export class Appliance {
     }
     this.drivers.length = 0;
     this.store = undefined;
+    this.world = undefined;
   }
 
   /** A device added from the web page: polled from now on by a driver of its own, stopped with the others. */

@@ -1,4 +1,5 @@
 import type { Logger } from '../../appliance/log.js';
+import type { Rule } from '../../appliance/rules/config-schema.js';
 import { startBleScenario, type RunningBle } from '../ble/emulator/start-ble.js';
 import { startGpioScenario, type RunningGpio } from '../gpio/emulator/start-gpio.js';
 import type { ModbusDeviceConfig, ModbusTransport } from '../modbus/config-schema.js';
@@ -30,6 +31,8 @@ export interface RunningScenario {
   ble: RunningBle;
   /** The scenario's header lines on an emulated GPIO chip, and their driver config. */
   gpio: RunningGpio;
+  /** Rules shipped with the scenario (a door contact switching a relay); they join the config's rules. */
+  rules: Rule[];
   endpoints: Record<string, string>;
   /** The endpoint serving a bus, to inject faults in tests. */
   bus(id: string): ModbusEndpoint;
@@ -45,7 +48,8 @@ export async function startScenario(name: ScenarioName, options: StartScenarioOp
   const { log, host = '127.0.0.1', port = 0 } = options;
   const startMs = Date.now();
   const clock = new WorldClock({ startMs, factor: options.timeFactor ?? 1 });
-  const scenario = buildScenario(name, { startMs, scale: options.scale ?? 1, seed: options.seed ?? 1 });
+  const scale = options.scale ?? 1;
+  const scenario = buildScenario(name, { startMs, scale, seed: options.seed ?? 1 });
   const emulator = new ModbusEmulator({ log });
   await emulator.start();
 
@@ -84,14 +88,18 @@ export async function startScenario(name: ScenarioName, options: StartScenarioOp
   }
 
   const dropouts = watchDropouts(scenario, clock, served, options.dropoutCheckMs ?? 1000);
-  const ble = startBleScenario(name, () => clock.worldNow());
-  const gpio = startGpioScenario(name);
+  const ble = startBleScenario(name, () => clock.worldNow(), { scale, startMs, days: 7 });
+  const gpio = startGpioScenario(name, scale);
+  if (gpio.copies < scale) {
+    log.warn({ scale, copies: gpio.copies }, `the header has pins for ${gpio.copies} copies of the ${name} site's GPIO lines: the others are left out`);
+  }
   return {
     scenario,
     clock,
     modbusDevices,
     ble,
     gpio,
+    rules: gpio.rules,
     endpoints,
     bus(id) {
       const endpoint = served.get(id);

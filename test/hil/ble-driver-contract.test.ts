@@ -9,7 +9,7 @@ import { driverContract } from '../support/driver-contract.js';
 /** The real noble over the emulated binding, with the factory's tags: one of every supported format. */
 driverContract('ble: noble with the emulated binding (factory tags, every format, one encrypted)', async () => {
   const binding = new EmulatedBinding();
-  const tags = scenarioTags('factory').map((t) => ({ ...t, intervalMs: 100 }));
+  const tags = scenarioTags('factory').tags.map((t) => ({ ...t, intervalMs: 100 }));
   const world = new BleWorld({ binding, tags, worldNow: () => Date.now() });
   world.start();
   const adopted = adoptionFor(tags);

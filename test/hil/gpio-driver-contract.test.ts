@@ -8,7 +8,7 @@ import { scenarioGpio } from '../../drivers/gpio/emulator/scenario-lines.js';
 import { GpioDriver } from '../../drivers/gpio/gpio-driver.js';
 import { driverContract } from '../support/driver-contract.js';
 
-/** The factory's header lines (door contacts, S0 meter, fan relay) on the emulated chip. */
+/** The factory's header lines (door contacts, S0 meter, door alarm relay) on the emulated chip. */
 driverContract('gpio: emulated header (factory doors, S0 meter, relay)', async () => {
   const chip = new EmulatedGpioChip();
   const scenario = scenarioGpio('factory');

@@ -6,7 +6,7 @@ import { scenarioTags } from './scenario-tags.js';
 describe('emulated tags speak the formats our decoders read', () => {
   it.each(['factory', 'city'] as const)('every %s tag round-trips through its own format', (scenario) => {
     const worldMs = Date.UTC(2026, 5, 1, 12);
-    for (const tag of scenarioTags(scenario)) {
+    for (const tag of scenarioTags(scenario).tags) {
       const values = tag.values(worldMs);
       const key = tag.key ? Buffer.from(tag.key, 'hex') : undefined;
       const advert = encodeAdvert(tag.format, values, { address: tag.address, rssi: tag.rssi, sequence: 7, ...(key ? { key } : {}) });
@@ -23,9 +23,9 @@ describe('emulated tags speak the formats our decoders read', () => {
   });
 
   it('the factory has every supported format, one of them encrypted; the city has air quality', () => {
-    const factory = scenarioTags('factory');
+    const factory = scenarioTags('factory').tags;
     expect(new Set(factory.map((t) => t.format))).toEqual(new Set(['bthome', 'ruuvi-5', 'pvvx', 'atc1441', 'govee-h5075']));
     expect(factory.some((t) => t.key)).toBe(true);
-    expect(scenarioTags('city').every((t) => t.values(0).pm25 !== undefined && t.values(0).co2 !== undefined)).toBe(true);
+    expect(scenarioTags('city').tags.every((t) => t.values(0).pm25 !== undefined && t.values(0).co2 !== undefined)).toBe(true);
   });
 });

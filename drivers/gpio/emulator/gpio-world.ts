@@ -1,3 +1,4 @@
+import type { Rule } from '../../../appliance/rules/config-schema.js';
 import type { GpioConfig } from '../config-schema.js';
 import type { EmulatedGpioChip } from './emulated-gpio.js';
 
@@ -20,6 +21,8 @@ export interface GpioScenario {
   config: Pick<GpioConfig, 'inputs' | 'counters' | 'outputs'>;
   contacts: EmulatedContact[];
   pulsers: EmulatedPulser[];
+  /** Rules shipped with the site, joining the config's: what drives its relays. */
+  rules: Rule[];
 }
 
 /** Drives a scenario's emulated header: contacts change with bounces, pulse outputs tick. */
