@@ -28,4 +28,28 @@ describe('emulated tags speak the formats our decoders read', () => {
     expect(factory.some((t) => t.key)).toBe(true);
     expect(scenarioTags('city').tags.every((t) => t.values(0).pm25 !== undefined && t.values(0).co2 !== undefined)).toBe(true);
   });
+
+  it('gives every copy of the site its own addresses and names, with the same kinds of tags', () => {
+    const two = scenarioTags('city', { scale: 2 }).tags;
+    expect(two.map((t) => t.address)).toEqual(['c4:7c:8d:00:01:01', 'c4:7c:8d:00:01:02', 'c4:7c:8d:01:01:01', 'c4:7c:8d:01:01:02']);
+    expect(two[3]?.name).toBe('air quality: ring road, site 2');
+    const factory = scenarioTags('factory', { scale: 3 }).tags;
+    expect(new Set(factory.map((t) => t.address)).size).toBe(15);
+    // Each copy has its own noise, so copies are not identical streams.
+    expect(factory[1]?.values(1_000_000).temperature).not.toBe(factory[6]?.values(1_000_000).temperature);
+  });
+
+  it('labels a nightly spike on the Ruuvi cold-store tag and carries it in the advertised values', () => {
+    const startMs = Date.UTC(2026, 5, 1);
+    const clean = scenarioTags('factory', { startMs, days: 0 }).tags;
+    const { tags, anomalies } = scenarioTags('factory', { startMs, days: 3 });
+    expect(anomalies.length).toBe(3);
+    for (const label of anomalies) {
+      expect(label).toMatchObject({ device: 'cold store 2 (Ruuvi)', metric: 'temperature', kind: 'spike', magnitude: 6 });
+      const index = tags.findIndex((t) => t.name === label.device);
+      const mid = (label.start + label.end) / 2;
+      expect(tags[index]!.values(mid).temperature - clean[index]!.values(mid).temperature).toBeCloseTo(6, 6);
+      expect(tags[index]!.values(label.end).temperature).toBe(clean[index]!.values(label.end).temperature);
+    }
+  });
 });
