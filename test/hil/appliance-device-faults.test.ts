@@ -1,46 +1,16 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../appliance/config/load.js';
-import { existingSetupCode } from '../../appliance/auth/setup-code.js';
-import { Appliance } from '../../appliance/main.js';
 import { silentLogger } from '../../appliance/log.js';
 import { ModbusEmulator, type TcpGatewayEndpoint } from '../../drivers/modbus/emulator/modbus-emulator.js';
 import { xyMd02 } from '../../drivers/modbus/profiles/xy-md02.js';
+import { startInProcessAppliance, type InProcessAppliance } from '../support/in-process-appliance.js';
 import { until } from '../support/until.js';
-import { adminHeaders } from '../support/web-admin.js';
-
-interface LogLine {
-  msg: string;
-  level: number;
-  device?: string;
-  reason?: string;
-}
-
-const logs: LogLine[] = [];
-const captured = new Writable({
-  write(chunk: Buffer, _encoding, done) {
-    for (const line of chunk.toString().split('\n').filter(Boolean)) logs.push(JSON.parse(line) as LogLine);
-    done();
-  },
-});
 
 const emulator = new ModbusEmulator({ log: silentLogger() });
 let gateway: TcpGatewayEndpoint;
-let appliance: Appliance;
-let base: string;
-const dataDir = mkdtempSync(join(tmpdir(), 'outpost-faults-'));
+let box: InProcessAppliance;
 const read = (metric: string) => (metric === 'temperature' ? 4.5 : 80);
 const deviceId = (unit: number) => `modbus:tcp/127.0.0.1:${gateway.port}/${unit}`;
-
-let admin: Record<string, string> | undefined;
-async function api<T>(path: string): Promise<T> {
-  admin ??= await adminHeaders(base, async () => until('the setup code', () => existingSetupCode(dataDir)));
-  return (await (await fetch(`${base}${path}`, { headers: admin })).json()) as T;
-}
+const api = <T>(path: string) => box.api<T>(path);
 
 beforeAll(async () => {
   await emulator.start();
@@ -55,24 +25,18 @@ beforeAll(async () => {
     retries: 0,
     offlineAfter: 2,
   });
-  const config = parseConfig(
-    { dataDir, http: { port: 0 }, pipeline: { tickMs: 100, windowSeconds: 1 }, modbus: { devices: [sensor(1), sensor(2)] } },
-    'test',
-  );
-  appliance = new Appliance({ config, log: pino({ level: 'info' }, captured), version: 'test' });
-  await appliance.start();
-  base = `http://127.0.0.1:${appliance.httpAddress?.port}`;
+  box = await startInProcessAppliance({ pipeline: { tickMs: 100, windowSeconds: 1 }, modbus: { devices: [sensor(1), sensor(2)] } });
 });
 
 afterAll(async () => {
-  await appliance.stop();
+  await box.stop();
   await emulator.stop();
 });
 
 describe('a misbehaving device inside the running appliance', () => {
   it('an out-of-range value is dropped, counted and logged with the device and reason; the other device keeps flowing', async () => {
     gateway.setFault(1, { kind: 'value', metric: 'temperature', value: 9999 });
-    const line = await until('a dropped-reading log line', () => logs.find((l) => l.msg === 'reading dropped' && l.device === deviceId(1)));
+    const line = await until('a dropped-reading log line', () => box.logs.find((l) => l.msg === 'reading dropped' && l.device === deviceId(1)));
     expect(line).toMatchObject({ reason: 'range', level: 40 });
     const stats = await until('drop counted', async () => {
       const s = await api<{ counters: Record<string, number> }>('/api/stats');

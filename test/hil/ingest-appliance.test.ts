@@ -1,52 +1,24 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existingSetupCode } from '../../appliance/auth/setup-code.js';
-import { parseConfig } from '../../appliance/config/load.js';
-import { Appliance } from '../../appliance/main.js';
+import { startInProcessAppliance, type InProcessAppliance } from '../support/in-process-appliance.js';
 import { until } from '../support/until.js';
-import { adminHeaders } from '../support/web-admin.js';
 
 const run = promisify(execFile);
 const BOILER = { name: 'boiler', token: 'boiler-token-0123456789' };
-const logs: { msg: string; code?: string; device?: string }[] = [];
-const captured = new Writable({
-  write(chunk: Buffer, _encoding, done) {
-    for (const line of chunk.toString().split('\n').filter(Boolean)) logs.push(JSON.parse(line) as (typeof logs)[number]);
-    done();
-  },
-});
-const dataDir = mkdtempSync(join(tmpdir(), 'outpost-ingest-'));
-let appliance: Appliance;
-let base: string;
-let admin: Record<string, string> | undefined;
-
-async function api<T>(path: string): Promise<T> {
-  admin ??= await adminHeaders(base, async () => until('the setup code', () => existingSetupCode(dataDir)));
-  return (await (await fetch(`${base}${path}`, { headers: admin })).json()) as T;
-}
+let box: InProcessAppliance;
+const api = <T>(path: string) => box.api<T>(path);
 
 function postSenml(token: string, body: string): Promise<{ stdout: string }> {
-  return run('curl', ['-sS', '-w', ' %{http_code}', '-H', `Authorization: Bearer ${token}`, '-H', 'Content-Type: application/senml+json', '--data-binary', body, `${base}/ingest/boiler`]);
+  return run('curl', ['-sS', '-w', ' %{http_code}', '-H', `Authorization: Bearer ${token}`, '-H', 'Content-Type: application/senml+json', '--data-binary', body, `${box.base}/ingest/boiler`]);
 }
 
 beforeAll(async () => {
-  const config = parseConfig(
-    { dataDir, http: { port: 0 }, pipeline: { tickMs: 100, windowSeconds: 1 }, ipIngest: { http: { devices: [BOILER] } } },
-    'test',
-  );
-  appliance = new Appliance({ config, log: pino({ level: 'info' }, captured), version: 'test' });
-  await appliance.start();
-  base = `http://127.0.0.1:${appliance.httpAddress?.port}`;
+  box = await startInProcessAppliance({ pipeline: { tickMs: 100, windowSeconds: 1 }, ipIngest: { http: { devices: [BOILER] } } });
 });
 
 afterAll(async () => {
-  await appliance.stop();
+  await box.stop();
 });
 
 describe('an HTTP device posting to the running appliance', () => {
@@ -66,7 +38,7 @@ describe('an HTTP device posting to the running appliance', () => {
   it('refuses a wrong token and garbage with a logged code, and loses nothing already stored', async () => {
     expect((await postSenml('a-session-is-not-a-token', '[]')).stdout).toMatch(/"code":"TOKEN_INVALID".* 403$/);
     expect((await postSenml(BOILER.token, '<xml/>')).stdout).toMatch(/"code":"PAYLOAD_NOT_JSON".* 400$/);
-    await until('both refusals logged', () => ['TOKEN_INVALID', 'PAYLOAD_NOT_JSON'].every((code) => logs.some((l) => l.code === code && l.device === 'http:boiler')));
+    await until('both refusals logged', () => ['TOKEN_INVALID', 'PAYLOAD_NOT_JSON'].every((code) => box.logs.some((l) => l.code === code && l.device === 'http:boiler')));
     const latest = await api<{ metric: string; value: number }[]>('/api/readings/latest?device=http%3Aboiler');
     expect(latest.find((r) => r.metric === 'temperature')?.value).toBe(64.5);
   });

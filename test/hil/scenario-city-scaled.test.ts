@@ -1,41 +1,22 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existingSetupCode } from '../../appliance/auth/setup-code.js';
-import { parseConfig } from '../../appliance/config/load.js';
-import { silentLogger } from '../../appliance/log.js';
-import { Appliance } from '../../appliance/main.js';
+import { startInProcessAppliance, type InProcessAppliance } from '../support/in-process-appliance.js';
 import { until } from '../support/until.js';
-import { adminHeaders } from '../support/web-admin.js';
 
 /**
  * `outpost run --scenario city --scale 2` in-process: both copies of the district's BLE air-quality tags
  * and GPIO street-light relays reach the store and the device list, as the Modbus devices do.
  */
-const dataDir = mkdtempSync(join(tmpdir(), 'outpost-city-scaled-'));
-let appliance: Appliance;
-let base: string;
-let admin: Record<string, string> | undefined;
-
-async function api<T>(path: string): Promise<T> {
-  admin ??= await adminHeaders(base, async () => until('the setup code', () => existingSetupCode(dataDir)));
-  return (await (await fetch(`${base}${path}`, { headers: admin })).json()) as T;
-}
+let box: InProcessAppliance;
+const api = <T>(path: string) => box.api<T>(path);
 
 beforeAll(async () => {
-  const config = parseConfig(
-    { dataDir, http: { port: 0 }, scenario: 'city', scenarioScale: 2, pipeline: { tickMs: 100, windowSeconds: 1 }, detect: { enabled: false } },
-    'test',
-  );
-  appliance = new Appliance({ config, log: silentLogger(), version: 'test' });
-  await appliance.start();
-  base = `http://127.0.0.1:${appliance.httpAddress?.port}`;
+  box = await startInProcessAppliance({ scenario: 'city', scenarioScale: 2, pipeline: { tickMs: 100, windowSeconds: 1 }, detect: { enabled: false } });
 }, 30_000);
 
 afterAll(async () => {
-  await appliance.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  await box.stop();
+  rmSync(box.dataDir, { recursive: true, force: true });
 });
 
 type Latest = { device: string; metric: string; value: number }[];
@@ -59,7 +40,7 @@ describe('the city scenario at scale 2', () => {
     const relays = devices.filter((d) => d.name.startsWith('street lights'));
     expect(new Set(relays.map((d) => d.id)).size).toBe(4);
     expect(relays.map((d) => d.name)).toContain('street lights, park, site 2');
-    const chip = appliance.scenario!.gpio.chip;
+    const chip = box.appliance.scenario!.gpio.chip;
     for (const relay of relays) expect(chip.level(Number(relay.id.slice('gpio:'.length)))).toBe(1);
   });
 });
