@@ -5,7 +5,7 @@ import { IpIngestSchema } from '../../drivers/ip-common/config-schema.js';
 import { ModbusDeviceSchema } from '../../drivers/modbus/config-schema.js';
 import { DetectConfigSchema } from '../detect/config-schema.js';
 import { RulesConfigSchema } from '../rules/config-schema.js';
-import { HomeAssistantSchema, UplinkSchema } from '../uplink/config-schema.js';
+import { FailoverUrls, HomeAssistantSchema, UplinkSchema } from '../uplink/config-schema.js';
 
 /**
  * The appliance's configuration: one schema gives the TypeScript type, validation with the failing
@@ -30,6 +30,7 @@ export const ConfigSchema = Type.Object(
     mqtt: Type.Object(
       {
         url: Type.Optional(Type.String({ pattern: '^(mqtts?|wss?|tcp|ssl)://', description: 'Broker URL; none keeps summaries in the outbox' })),
+        failoverUrls: FailoverUrls,
         username: Type.Optional(Type.String()),
         password: Type.Optional(Type.String()),
         caFile: Type.Optional(Type.String()),

@@ -1,6 +1,11 @@
 import { Type, type Static } from '@sinclair/typebox';
 
 const BrokerUrl = Type.String({ pattern: '^(mqtts?|wss?|tcp|ssl)://', description: 'Broker URL' });
+/** A gateway's other edge servers: tried in order while `url` is down; the uplink returns to `url` when it answers. */
+export const FailoverUrls = Type.Array(BrokerUrl, {
+  default: [],
+  description: 'Brokers tried in order while url is down (same credentials and TLS settings; JSON mode only)',
+});
 /** Sparkplug ids and uplink names become topic levels: no `/`, `+`, `#`. */
 const TopicLevel = Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,64}$' });
 
@@ -30,6 +35,7 @@ export const UplinkSchema = Type.Object(
     name: Type.String({ pattern: '^[a-z0-9_-]{1,32}$', description: 'Names the uplink in status and its outbox cursor' }),
     mode: Type.Union([Type.Literal('json'), Type.Literal('sparkplug')], { default: 'json' }),
     url: BrokerUrl,
+    failoverUrls: FailoverUrls,
     username: Type.Optional(Type.String()),
     password: Type.Optional(Type.String({ description: 'Stored in the config file (0600); never logged or shown by the API' })),
     caFile: Type.Optional(Type.String()),

@@ -1,7 +1,8 @@
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import { OutpostError } from '../../drivers/types.js';
 import type { Logger } from '../log.js';
-import { describeConnectionError, jitteredBackoff } from './broker-security.js';
+import { BrokerFailover } from './broker-failover.js';
+import { describeConnectionError, jitteredBackoff, redactedUrl } from './broker-security.js';
 import { OutboxDrain } from './outbox-drain.js';
 import type { OutboxSource } from './outbox-source.js';
 import { topicSegment } from './summary-message.js';
@@ -32,6 +33,10 @@ export interface UplinkStatus {
 export interface MqttUplinkDeps {
   /** `mqtt://`, `mqtts://`, `ws://` or `wss://`; absent or empty disables the uplink. */
   url?: string;
+  /** Further brokers (say, a gateway's other edge servers), tried in order when `url` is down; the uplink returns to `url` once it answers. */
+  failoverUrls?: readonly string[];
+  /** How often `url` is probed while the uplink is on a failover broker. */
+  probeMs?: number;
   nodeId: string;
   outbox: OutboxSource;
   log: Logger;
@@ -63,6 +68,7 @@ export class MqttUplink {
   /** The error last written to the log, so a retry loop logs a failure once, not once per attempt. */
   private loggedError: string | undefined;
   private stopping: Promise<void> | undefined;
+  private failover: BrokerFailover | undefined;
 
   constructor(private readonly deps: MqttUplinkDeps) {}
 
@@ -73,21 +79,30 @@ export class MqttUplink {
       this.deps.log.info('uplink disabled: no broker configured; the outbox keeps every row until one is');
       return;
     }
-    const broker = this.broker();
-    if (!BROKER_PROTOCOLS.has(safeUrl(this.deps.url)?.protocol ?? '')) {
-      throw new OutpostError('UPLINK_BAD_URL', `uplink broker URL ${broker} is not an mqtt(s):// or ws(s):// URL`, { broker });
+    const urls = [this.deps.url, ...(this.deps.failoverUrls ?? [])];
+    for (const url of urls) {
+      if (!BROKER_PROTOCOLS.has(safeUrl(url)?.protocol ?? '')) {
+        const broker = redactedUrl(url);
+        throw new OutpostError('UPLINK_BAD_URL', `uplink broker URL ${broker} is not an mqtt(s):// or ws(s):// URL`, { broker });
+      }
     }
+    const options = definedOnly(this.deps.clientOptions ?? {});
+    const failover =
+      urls.length > 1 ? new BrokerFailover({ urls, nodeId: this.deps.nodeId, log: this.deps.log, clientOptions: options, probeMs: this.deps.probeMs }) : undefined;
+    const servers = failover?.clientServers();
     const { minMs, maxMs } = this.deps.reconnect ?? { minMs: 1_000, maxMs: 30_000 };
     const statusTopic = `outpost/${topicSegment(this.deps.nodeId)}/status`;
     const client = connect(this.deps.url, {
-      ...definedOnly(this.deps.clientOptions ?? {}),
+      ...options,
+      ...(servers ? { servers } : {}),
       clientId: `outpost-${this.deps.nodeId}`,
       clean: true,
       reconnectPeriod: minMs,
       // A broker that refuses our credentials may accept them later (an operator fixes its ACL).
       reconnectOnConnackError: true,
-      connectTimeout: 10_000,
-      keepalive: 30,
+      // With somewhere else to go, a broker that went silent must be given up within about 10 s.
+      connectTimeout: failover ? 5_000 : 10_000,
+      keepalive: failover ? 5 : 30,
       // Rows are handed over only while connected; a QoS 0 row caught by a drop must fail back to the
       // drain (which sends it again from the outbox), not sit in a second, in-memory queue.
       queueQoSZero: false,
@@ -101,7 +116,9 @@ export class MqttUplink {
     });
     this.client = client;
     this.drain = drain;
+    this.failover = failover;
     this.state = 'connecting';
+    failover?.attach(client);
     for (const attach of this.deps.attach ?? []) attach(client);
 
     client.on('connect', () => {
@@ -111,7 +128,7 @@ export class MqttUplink {
       this.lastError = undefined;
       this.lastErrorCode = undefined;
       this.loggedError = undefined;
-      this.deps.log.info({ broker }, 'uplink connected');
+      this.deps.log.info({ broker: this.broker() }, 'uplink connected');
       this.publishBirth(client);
       drain.resume();
     });
@@ -123,7 +140,7 @@ export class MqttUplink {
       if (this.state !== 'connected') return;
       this.state = 'connecting';
       this.lastError = 'connection lost';
-      this.deps.log.warn({ broker }, 'uplink lost its broker connection; reconnecting');
+      this.deps.log.warn({ broker: this.broker() }, 'uplink lost its broker connection; reconnecting');
     });
     client.on('error', (err: Error & { code?: unknown }) => {
       // Connection refused, not authorised (CONNACK 5), untrusted certificate: one line per new reason, not per retry.
@@ -132,7 +149,7 @@ export class MqttUplink {
       this.lastErrorCode = code;
       if (reason === this.loggedError) return;
       this.loggedError = reason;
-      this.deps.log.warn({ broker, code, err: reason }, 'uplink cannot reach its broker; retrying');
+      this.deps.log.warn({ broker: this.broker(), code, err: reason }, 'uplink cannot reach its broker; retrying');
     });
   }
 
@@ -165,6 +182,7 @@ export class MqttUplink {
   private async shutdown(): Promise<void> {
     const { client, drain } = this;
     this.client = undefined;
+    this.failover?.stop();
     this.state = 'stopped';
     if (!client || !drain) return;
     drain.pause();
@@ -180,13 +198,10 @@ export class MqttUplink {
     client.publish(`outpost/${topicSegment(this.deps.nodeId)}/status`, JSON.stringify(birth), { qos: 1, retain: true });
   }
 
+  /** The broker in use (with failover, the one connected last), without credentials. */
   private broker(): string {
     if (!this.deps.url) return '';
-    const url = safeUrl(this.deps.url);
-    if (!url) return '(unparsable URL)';
-    url.username = '';
-    url.password = '';
-    return url.toString();
+    return this.failover?.current() ?? redactedUrl(this.deps.url);
   }
 }
 

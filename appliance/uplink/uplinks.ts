@@ -105,6 +105,8 @@ export class Uplinks {
   private build(config: UplinkConfig, outbox: ReturnType<SharedOutbox['view']>): Running {
     const { nodeId, log, version } = this.deps;
     const clientOptions = brokerClientOptions(config.url, config);
+    // Every failover broker passes the same plain-text check as the first.
+    for (const url of config.failoverUrls) brokerClientOptions(url, config);
     const uplinkLog = log.child({ uplink: config.name });
     const attach: ((client: MqttClient) => void)[] = [];
     if (config.downlink) {
@@ -112,6 +114,10 @@ export class Uplinks {
       attach.push((client) => attachDownlink(client, router, uplinkLog));
     }
     if (config.mode === 'sparkplug') {
+      if (config.failoverUrls.length > 0) {
+        // A Sparkplug session's bdSeq and births belong to one broker; moving them is not built.
+        throw new OutpostError('UPLINK_FAILOVER_UNSUPPORTED', `uplink ${config.name}: failoverUrls work in json mode only`, { uplink: config.name });
+      }
       const edgeNodeId = config.sparkplug.edgeNodeId ?? nodeId;
       const service = new SparkplugEdgeNode({
         url: config.url,
@@ -142,7 +148,7 @@ export class Uplinks {
         })
       : undefined;
     if (discovery) attach.push(discovery.attach);
-    const service = new MqttUplink({ url: config.url, nodeId, outbox, log: uplinkLog, version, clientOptions, attach });
+    const service = new MqttUplink({ url: config.url, failoverUrls: config.failoverUrls, nodeId, outbox, log: uplinkLog, version, clientOptions, attach });
     return { name: config.name, service, ...(discovery ? { discovery } : {}) };
   }
 }
