@@ -27,7 +27,7 @@ describe('ZNP MT frame codec', () => {
 
   it('drops a frame with a bad FCS, reports it, and still decodes the next one', () => {
     const bad = Buffer.from(PING_RSP);
-    bad[bad.length - 1] ^= 0xff;
+    bad.writeUInt8((bad.at(-1) ?? 0) ^ 0xff, bad.length - 1);
     const { frames, faults } = new FrameDecoder().push(Buffer.concat([bad, PING]));
     expect(faults.map((f) => f.reason)).toContain('bad-fcs');
     expect(frames).toHaveLength(1);

@@ -8,14 +8,14 @@ export const SOF = 0xfe;
 /** MT caps the data field at 250 bytes (UNPI's one-byte length leaves room for the header on the wire). */
 export const MAX_DATA = 250;
 
-export const enum MtType {
+export enum MtType {
   POLL = 0,
   SREQ = 1,
   AREQ = 2,
   SRSP = 3,
 }
 
-export const enum MtSubsystem {
+export enum MtSubsystem {
   RPC_ERROR = 0,
   SYS = 1,
   MAC = 2,
@@ -67,7 +67,7 @@ export interface FrameFault {
  * next SOF resumes one byte after the bad one so a corrupted length cannot swallow good frames behind it.
  */
 export class FrameDecoder {
-  private pending = Buffer.alloc(0);
+  private pending: Buffer = Buffer.alloc(0);
 
   push(chunk: Buffer): { frames: MtFrame[]; faults: FrameFault[] } {
     this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
