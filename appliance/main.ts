@@ -28,6 +28,7 @@ import { Uplinks } from './uplink/uplinks.js';
 import { outboxDrafts } from './uplink/outbox-drafts.js';
 import { buildWebApp } from './web/app.js';
 import { LiveFeed } from './web/live-feed.js';
+import { LocalStream } from './live/local-stream.js';
 
 const DAY_MS = 86_400_000;
 const MB = 1024 * 1024;
@@ -190,6 +191,10 @@ export class Appliance {
       this.health.register('uplink', () => ({ ...uplink.status() }));
 
       tickLoop.on('tick', (event) => this.live.publish(event));
+      const liveStream = new LocalStream({ config: config.live, nodeId, feed: this.live, log: log.child({ service: 'live' }) });
+      await liveStream.start();
+      this.push('live', () => liveStream.stop());
+      this.health.register('live', () => ({ ...liveStream.status() }));
       await tickLoop.start();
       this.push('pipeline', () => tickLoop.stop());
       this.health.register('pipeline', () => ({ state: 'running', intake: intake.size }));

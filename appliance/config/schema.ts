@@ -4,6 +4,7 @@ import { GpioConfigSchema } from '../../drivers/gpio/config-schema.js';
 import { IpIngestSchema } from '../../drivers/ip-common/config-schema.js';
 import { ModbusDeviceSchema } from '../../drivers/modbus/config-schema.js';
 import { DetectConfigSchema } from '../detect/config-schema.js';
+import { LiveStreamSchema } from '../live/config-schema.js';
 import { RulesConfigSchema } from '../rules/config-schema.js';
 import { FailoverUrls, HomeAssistantSchema, UplinkSchema } from '../uplink/config-schema.js';
 
@@ -43,6 +44,8 @@ export const ConfigSchema = Type.Object(
     ),
     /** More uplinks beside `mqtt` (the simple JSON one), e.g. Sparkplug B to the plant's broker. */
     uplinks: Type.Array(UplinkSchema, { default: [] }),
+    /** Readings and alerts as they happen on a local broker, for local apps; off without a url. */
+    live: LiveStreamSchema,
     pipeline: Type.Object(
       {
         windowSeconds: Type.Number({ exclusiveMinimum: 0, default: 60 }),
