@@ -60,7 +60,7 @@ describe('zigbee-herdsman against the ZNP coordinator emulator', () => {
     emulator.reboot();
     const c = controller();
     expect(await c.start()).toBe('resumed');
-    expect(emulator.coordinator.network()?.panId).toBe(network.panID);
+    expect(emulator.coordinator.formedNetwork()?.panId).toBe(network.panID);
     await c.stop();
   }, 30_000);
 });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type MtFrame, MtSubsystem, MtType } from '../znp-frame.js';
 import { bytes, ieee, u16, u32, u8 } from './mt-bytes.js';
+import { DeviceNetwork } from './device-network.js';
 import { type FormedNetwork, ZnpNvMemory } from './znp-nv.js';
 
 const SUCCESS = 0x00;
@@ -38,6 +39,12 @@ export class ZnpCoordinator {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly handlers = new Map<number, Handler>();
   private send: (frame: MtFrame) => void = () => {};
+  /** Devices keep their place in the network across host reconnects and coordinator reboots, as on a real mesh. */
+  readonly network = new DeviceNetwork({
+    areq: (subsystem, command, data) => this.reply(MtType.AREQ, subsystem, command, data),
+    later: (ms, fn) => this.later(ms, fn),
+    joinPermitted: () => this.joinPermitted(),
+  });
 
   constructor() {
     this.registerHandlers();
@@ -62,7 +69,7 @@ export class ZnpCoordinator {
     this.groups = new Set();
   }
 
-  network(): FormedNetwork | undefined {
+  formedNetwork(): FormedNetwork | undefined {
     return this.devState === DEV_ZB_COORD ? this.nv.formed() : undefined;
   }
 
@@ -147,8 +154,9 @@ export class ZnpCoordinator {
       return u8(SUCCESS);
     });
     this.on(ZDO, 0x50, () => this.extNwkInfo());
-    this.on(ZDO, 0x05, (d) => this.zdoToSelf(d, 0x85, () => this.activeEndpoints()));
-    this.on(ZDO, 0x04, (d) => this.zdoToSelf(d, 0x84, () => this.simpleDescriptor(d[4] ?? 0)));
+    this.on(ZDO, 0x05, (d) => this.zdoToSelf(d, 0x05, 0x85, () => this.activeEndpoints()));
+    this.on(ZDO, 0x04, (d) => this.zdoToSelf(d, 0x04, 0x84, () => this.simpleDescriptor(d[4] ?? 0)));
+    for (const command of [0x02, 0x21, 0x22, 0x45]) this.on(ZDO, command, (d) => this.network.zdo(command, d));
     this.on(ZDO, 0x4a, (d) => {
       const found = this.groups.has(`${d[0]}/${d.readUInt16LE(1)}`);
       return bytes(u8(found ? SUCCESS : FAILURE), d.subarray(1, 3), u8(0));
@@ -161,8 +169,8 @@ export class ZnpCoordinator {
     this.on(UTIL, 0x0a, () => u8(SUCCESS)); // ledControl
     this.on(UTIL, 0x00, () => bytes(u8(SUCCESS), ieee(this.ieeeAddress), u16(0), u8(0x07), u8(this.devState), u8(0)));
     this.on(AF, 0x00, (d) => this.registerEndpoint(d));
-    // AF data requests: accepted and confirmed; no emulated device listens yet, so nothing answers them.
-    this.on(AF, 0x01, (d) => this.confirmData(d[3] ?? 0, d[6] ?? 0));
+    // Broadcasts (the Green Power proxy, permit join) and frames to the coordinator itself: confirmed, unanswered.
+    this.on(AF, 0x01, (d) => (d.readUInt16LE(0) === 0 ? this.confirmData(d[3] ?? 0, d[6] ?? 0) : this.network.dataRequest(d)));
     this.on(AF, 0x02, (d) => this.confirmData(d[12] ?? 0, d[15] ?? 0));
   }
 
@@ -201,9 +209,8 @@ export class ZnpCoordinator {
   }
 
   /** ZDO requests addressed to the coordinator are answered by its own ZDO: SRSP now, the response as an AREQ. */
-  private zdoToSelf(d: Buffer, responseCommand: number, answer: () => Buffer): Buffer {
-    const target = d.readUInt16LE(0);
-    if (target !== 0x0000) return u8(FAILURE);
+  private zdoToSelf(d: Buffer, command: number, responseCommand: number, answer: () => Buffer): Buffer {
+    if (d.readUInt16LE(0) !== 0x0000) return this.network.zdo(command, d);
     this.later(5, () => this.reply(MtType.AREQ, MtSubsystem.ZDO, responseCommand, bytes(u16(0), answer())));
     return u8(SUCCESS);
   }
