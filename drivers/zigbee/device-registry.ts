@@ -1,0 +1,87 @@
+import type { Controller, Events } from 'zigbee-herdsman';
+import { findByDevice } from 'zigbee-herdsman-converters';
+import type { Logger } from '../../appliance/log.js';
+import type { DeviceInfo, DriverSink } from '../types.js';
+import { readingsFromConverted } from './converter-readings.js';
+
+type HerdsmanDevice = ReturnType<Controller['getDevices']>[number];
+type MessagePayload = Events.MessagePayload;
+type Definition = NonNullable<Awaited<ReturnType<typeof findByDevice>>>;
+
+export function zigbeeId(ieeeAddr: string): string {
+  return `zigbee:${ieeeAddr}`;
+}
+
+/**
+ * What the driver knows about each paired device: its converter definition, health, and which of its
+ * keys we already warned about. Messages go through the definition's `fromZigbee` converters, exactly
+ * as zigbee2mqtt runs them, and come out as canonical readings.
+ */
+export class DeviceRegistry {
+  private readonly definitions = new Map<string, Definition | null>();
+  private readonly health = new Map<string, DeviceInfo['health']>();
+  private readonly state = new Map<string, Record<string, unknown>>();
+  private readonly warned = new Set<string>();
+
+  constructor(private readonly deps: { log: Logger; sink: DriverSink }) {}
+
+  async definitionOf(device: HerdsmanDevice): Promise<Definition | undefined> {
+    if (!this.definitions.has(device.ieeeAddr)) this.definitions.set(device.ieeeAddr, (await findByDevice(device)) ?? null);
+    return this.definitions.get(device.ieeeAddr) ?? undefined;
+  }
+
+  info(device: HerdsmanDevice): DeviceInfo {
+    const definition = this.definitions.get(device.ieeeAddr);
+    return {
+      id: zigbeeId(device.ieeeAddr),
+      protocol: 'zigbee',
+      name: definition ? `${definition.vendor} ${definition.model}` : (device.modelID ?? device.ieeeAddr),
+      model: definition?.model ?? device.modelID ?? 'unknown',
+      outputs: [],
+      health: this.health.get(device.ieeeAddr) ?? { state: 'starting' },
+    };
+  }
+
+  /** A device was heard from: it is alive. */
+  seen(device: HerdsmanDevice, now: number): void {
+    const before = this.health.get(device.ieeeAddr)?.state;
+    this.health.set(device.ieeeAddr, { state: 'ok', lastSeen: now });
+    if (before !== 'ok') this.deps.sink.deviceHealth(this.info(device));
+  }
+
+  async onMessage(msg: MessagePayload): Promise<void> {
+    const device = msg.device;
+    const now = Date.now();
+    this.seen(device, now);
+    const definition = await this.definitionOf(device);
+    if (!definition) {
+      this.warnOnce(`${device.ieeeAddr}/definition`, { device: device.ieeeAddr, model: device.modelID }, 'zigbee device has no converter definition');
+      return;
+    }
+    const output: Record<string, unknown> = {};
+    const meta = { state: this.state.get(device.ieeeAddr) ?? {}, device, deviceExposesChanged: () => {} };
+    for (const converter of definition.fromZigbee) {
+      const clusterMatch = converter.cluster === msg.cluster;
+      const types: readonly string[] = Array.isArray(converter.type) ? converter.type : [converter.type];
+      const typeMatch = types.includes(msg.type);
+      if (!clusterMatch || !typeMatch) continue;
+      try {
+        // The converter's message type is a union over every cluster; the match above picked this one.
+        const converted = await converter.convert(definition, msg as never, () => {}, {}, meta);
+        if (converted) Object.assign(output, converted);
+      } catch (error) {
+        this.warnOnce(`${device.ieeeAddr}/${String(msg.cluster)}/error`, { device: device.ieeeAddr, cluster: msg.cluster, err: error }, 'zigbee converter failed');
+      }
+    }
+    this.state.set(device.ieeeAddr, { ...meta.state, ...output });
+    const { readings, unknown } = readingsFromConverted(zigbeeId(device.ieeeAddr), output, now);
+    for (const key of unknown) this.warnOnce(`${device.ieeeAddr}/${key}`, { device: device.ieeeAddr, key }, 'zigbee value has no canonical metric');
+    if (readings.length > 0) this.deps.sink.readings(readings);
+  }
+
+  private warnOnce(key: string, context: Record<string, unknown>, message: string): void {
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
+    this.deps.log.warn({ code: 'ZIGBEE_UNMAPPED', ...context }, message);
+  }
+}

@@ -1,0 +1,147 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Controller } from 'zigbee-herdsman';
+import type { Logger } from '../../appliance/log.js';
+import { driverHealthOf } from '../driver-health.js';
+import { type DeviceInfo, type Driver, type DriverHealth, type DriverSink, OutpostError, type Protocol } from '../types.js';
+import { DeviceRegistry } from './device-registry.js';
+import { routeHerdsmanLog } from './herdsman-log.js';
+import { loadOrCreateIdentity } from './network-identity.js';
+
+export interface ZigbeeDriverDeps {
+  /** Serial device of the coordinator, or `tcp://host:port`. */
+  port: string;
+  /** Where the network identity, herdsman's database and the coordinator backup live. */
+  dataDir: string;
+  /** Channel for a network formed on first start. */
+  channel?: number;
+  log: Logger;
+  /** Reconnect backoff after the coordinator drops or fails to start. */
+  backoff?: { initialMs: number; maxMs: number };
+}
+
+type CoordinatorState = { state: 'starting' | 'ok' | 'offline' | 'stopped'; reason?: string };
+
+/**
+ * Zigbee through a TI Z-Stack coordinator, driven by zigbee-herdsman. The coordinator is the driver's
+ * lifeline: when it drops, the driver reports itself offline and reconnects with backoff; the network
+ * lives in the coordinator's NV memory and herdsman's database, so paired devices need no re-pairing.
+ */
+export class ZigbeeDriver implements Driver {
+  readonly protocol: Protocol = 'zigbee';
+  private controller: Controller | undefined;
+  private coordinator: CoordinatorState = { state: 'starting' };
+  private retryTimer: NodeJS.Timeout | undefined;
+  private retryDelayMs = 0;
+  private stopped = false;
+  private registry: DeviceRegistry | undefined;
+
+  constructor(private readonly deps: ZigbeeDriverDeps) {}
+
+  async start(sink: DriverSink, signal: AbortSignal): Promise<void> {
+    const registry = new DeviceRegistry({ log: this.deps.log, sink });
+    this.registry = registry;
+    this.stopped = false;
+    await mkdir(this.deps.dataDir, { recursive: true });
+    const identity = await loadOrCreateIdentity(join(this.deps.dataDir, 'network.json'), this.deps.channel);
+    routeHerdsmanLog(this.deps.log);
+    signal.addEventListener('abort', () => void this.stop(), { once: true });
+    const connect = async (): Promise<void> => {
+      if (this.stopped) return;
+      const controller = new Controller({
+        network: { panID: identity.panId, extendedPanID: identity.extendedPanId, networkKey: identity.networkKey, channelList: [identity.channel] },
+        serialPort: { path: this.deps.port, adapter: 'zstack' },
+        databasePath: join(this.deps.dataDir, 'herdsman.db'),
+        databaseBackupPath: join(this.deps.dataDir, 'herdsman.db.backup'),
+        backupPath: join(this.deps.dataDir, 'coordinator-backup.json'),
+        adapter: { disableLED: false },
+        acceptJoiningDeviceHandler: async () => true,
+      });
+      this.controller = controller;
+      controller.on('adapterDisconnected', () => this.lost(controller, 'coordinator disconnected', connect));
+      controller.on('message', (msg) => void registry.onMessage(msg));
+      controller.on('deviceInterview', (event) => {
+        if (event.status === 'successful') void this.configure(registry, event.device);
+      });
+      try {
+        const result = await controller.start();
+        if (this.stopped || this.controller !== controller) return;
+        this.retryDelayMs = 0;
+        this.coordinator = { state: 'ok' };
+        this.deps.log.info({ port: this.deps.port, result }, 'zigbee coordinator up');
+      } catch (error) {
+        this.lost(controller, `coordinator start failed: ${(error as Error).message}`, connect);
+      }
+    };
+    await connect();
+  }
+
+  private lost(controller: Controller, reason: string, connect: () => Promise<void>): void {
+    if (this.stopped || this.controller !== controller) return;
+    this.controller = undefined;
+    this.coordinator = { state: 'offline', reason };
+    const backoff = this.deps.backoff ?? { initialMs: 1000, maxMs: 60_000 };
+    this.retryDelayMs = this.retryDelayMs === 0 ? backoff.initialMs : Math.min(this.retryDelayMs * 2, backoff.maxMs);
+    this.deps.log.warn({ port: this.deps.port, reason, retryInMs: this.retryDelayMs }, 'zigbee coordinator lost');
+    void controller.stop().catch(() => {});
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      void connect();
+    }, this.retryDelayMs);
+  }
+
+  /** Opens the network for pairing; the coordinator closes it by itself when the time is up. */
+  async permitJoin(seconds: number): Promise<void> {
+    const controller = this.controller;
+    if (!controller || this.coordinator.state !== 'ok') throw new OutpostError('ZIGBEE_COORDINATOR_OFFLINE', 'the Zigbee coordinator is not connected', { port: this.deps.port });
+    await controller.permitJoin(Math.max(0, Math.min(254, Math.round(seconds))));
+  }
+
+  /** Whether pairing is open and until when (ms since epoch). */
+  permitJoinEnd(): number | undefined {
+    return this.controller?.getPermitJoinEnd();
+  }
+
+  /** Binds and configures reporting as the converter definition asks, so the device reports by itself. */
+  private async configure(registry: DeviceRegistry, device: Parameters<DeviceRegistry['seen']>[0]): Promise<void> {
+    registry.seen(device, Date.now());
+    const definition = await registry.definitionOf(device);
+    const coordinatorEndpoint = this.controller?.getDevicesByType('Coordinator')[0]?.getEndpoint(1);
+    if (!definition?.configure || !coordinatorEndpoint) return;
+    try {
+      await definition.configure(device, coordinatorEndpoint, definition);
+      this.deps.log.info({ device: device.ieeeAddr, model: definition.model }, 'zigbee device configured');
+    } catch (error) {
+      this.deps.log.warn({ device: device.ieeeAddr, err: error }, 'zigbee device configure failed');
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    const controller = this.controller;
+    this.controller = undefined;
+    this.coordinator = { state: 'stopped' };
+    if (controller) await controller.stop().catch((error: unknown) => this.deps.log.warn({ err: error }, 'zigbee stop failed'));
+  }
+
+  devices(): DeviceInfo[] {
+    const controller = this.controller;
+    if (!controller || this.coordinator.state !== 'ok') return [];
+    const registry = this.registry;
+    if (!registry) return [];
+    return controller
+      .getDevices()
+      .filter((d) => d.type !== 'Coordinator' && d.interviewState === 'SUCCESSFUL')
+      .map((d) => registry.info(d));
+  }
+
+  health(): DriverHealth {
+    if (this.coordinator.state !== 'ok') {
+      return { state: this.coordinator.state, reason: this.coordinator.reason, devices: { ok: 0, degraded: 0, offline: 0 } };
+    }
+    return driverHealthOf(this.devices());
+  }
+}
