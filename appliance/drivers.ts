@@ -5,6 +5,7 @@ import { createIpIngestDrivers } from '../drivers/ip-common/create-ip-drivers.js
 import { ModbusDriver } from '../drivers/modbus/modbus-driver.js';
 import type { RunningScenario } from '../drivers/sim/start-emulators.js';
 import type { Driver } from '../drivers/types.js';
+import { createZigbeeDriver } from '../drivers/zigbee/create-zigbee-driver.js';
 import type { Config } from './config/schema.js';
 import type { Logger } from './log.js';
 
@@ -25,5 +26,7 @@ export function createDrivers({ config, scenario, log }: DriverFactoryDeps): Dri
   const gpio = createGpioDriver(config.gpio, resolve(config.dataDir), scenario?.gpio, log);
   if (gpio) drivers.push(gpio);
   drivers.push(...createIpIngestDrivers(config.ipIngest, log));
+  const zigbee = createZigbeeDriver(config.zigbee, resolve(config.dataDir), log);
+  if (zigbee) drivers.push(zigbee);
   return drivers;
 }

@@ -3,6 +3,7 @@ import { BleConfigSchema } from '../../drivers/ble/config-schema.js';
 import { GpioConfigSchema } from '../../drivers/gpio/config-schema.js';
 import { IpIngestSchema } from '../../drivers/ip-common/config-schema.js';
 import { ModbusDeviceSchema } from '../../drivers/modbus/config-schema.js';
+import { ZigbeeConfigSchema } from '../../drivers/zigbee/config-schema.js';
 import { DetectConfigSchema } from '../detect/config-schema.js';
 import { LiveStreamSchema } from '../live/config-schema.js';
 import { RulesConfigSchema } from '../rules/config-schema.js';
@@ -71,6 +72,7 @@ export const ConfigSchema = Type.Object(
     ),
     ble: BleConfigSchema,
     gpio: GpioConfigSchema,
+    zigbee: ZigbeeConfigSchema,
     ipIngest: IpIngestSchema,
   },
   { additionalProperties: false },

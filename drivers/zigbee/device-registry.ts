@@ -1,5 +1,5 @@
 import type { Controller, Events } from 'zigbee-herdsman';
-import { findByDevice } from 'zigbee-herdsman-converters';
+import type { findByDevice } from 'zigbee-herdsman-converters';
 import type { Logger } from '../../appliance/log.js';
 import type { DeviceInfo, DriverSink } from '../types.js';
 import { readingsFromConverted } from './converter-readings.js';
@@ -23,10 +23,10 @@ export class DeviceRegistry {
   private readonly state = new Map<string, Record<string, unknown>>();
   private readonly warned = new Set<string>();
 
-  constructor(private readonly deps: { log: Logger; sink: DriverSink }) {}
+  constructor(private readonly deps: { log: Logger; sink: DriverSink; findByDevice: typeof findByDevice }) {}
 
   async definitionOf(device: HerdsmanDevice): Promise<Definition | undefined> {
-    if (!this.definitions.has(device.ieeeAddr)) this.definitions.set(device.ieeeAddr, (await findByDevice(device)) ?? null);
+    if (!this.definitions.has(device.ieeeAddr)) this.definitions.set(device.ieeeAddr, (await this.deps.findByDevice(device)) ?? null);
     return this.definitions.get(device.ieeeAddr) ?? undefined;
   }
 

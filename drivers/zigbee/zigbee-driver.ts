@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Controller } from 'zigbee-herdsman';
+import type { Controller } from 'zigbee-herdsman';
 import type { Logger } from '../../appliance/log.js';
 import { driverHealthOf } from '../driver-health.js';
 import { type DeviceInfo, type Driver, type DriverHealth, type DriverSink, OutpostError, type Protocol } from '../types.js';
@@ -39,16 +39,18 @@ export class ZigbeeDriver implements Driver {
   constructor(private readonly deps: ZigbeeDriverDeps) {}
 
   async start(sink: DriverSink, signal: AbortSignal): Promise<void> {
-    const registry = new DeviceRegistry({ log: this.deps.log, sink });
+    // Loaded on start, not at import: a box without a coordinator should not pay their half second and 40 MB.
+    const [herdsman, converters] = await Promise.all([import('zigbee-herdsman'), import('zigbee-herdsman-converters')]);
+    const registry = new DeviceRegistry({ log: this.deps.log, sink, findByDevice: converters.findByDevice });
     this.registry = registry;
     this.stopped = false;
     await mkdir(this.deps.dataDir, { recursive: true });
     const identity = await loadOrCreateIdentity(join(this.deps.dataDir, 'network.json'), this.deps.channel);
-    routeHerdsmanLog(this.deps.log);
+    routeHerdsmanLog(this.deps.log, herdsman.setLogger);
     signal.addEventListener('abort', () => void this.stop(), { once: true });
     const connect = async (): Promise<void> => {
       if (this.stopped) return;
-      const controller = new Controller({
+      const controller = new herdsman.Controller({
         network: { panID: identity.panId, extendedPanID: identity.extendedPanId, networkKey: identity.networkKey, channelList: [identity.channel] },
         serialPort: { path: this.deps.port, adapter: 'zstack' },
         databasePath: join(this.deps.dataDir, 'herdsman.db'),

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../appliance/config/load.js';
+import { silentLogger } from '../../appliance/log.js';
+import { createZigbeeDriver } from './create-zigbee-driver.js';
+import { ZigbeeDriver } from './zigbee-driver.js';
+
+describe('zigbee config', () => {
+  it('is off for an existing config that never mentions it', () => {
+    const config = parseConfig({ version: 1 }, 'test');
+    expect(config.zigbee).toEqual({ enabled: false, port: '/dev/ttyUSB0' });
+    expect(createZigbeeDriver(config.zigbee, '/tmp/outpost', silentLogger())).toBeUndefined();
+  });
+
+  it('creates the driver when enabled, with a channel for the first formation', () => {
+    const config = parseConfig({ version: 1, zigbee: { enabled: true, port: 'tcp://127.0.0.1:6638', channel: 25 } }, 'test');
+    expect(createZigbeeDriver(config.zigbee, '/tmp/outpost', silentLogger())).toBeInstanceOf(ZigbeeDriver);
+  });
+
+  it('rejects a channel outside 11–26 with the field named', () => {
+    expect(() => parseConfig({ version: 1, zigbee: { enabled: true, channel: 27 } }, 'test')).toThrow(/zigbee\/channel/);
+  });
+});
