@@ -1,18 +1,25 @@
 import type { setLogger } from 'zigbee-herdsman';
 import type { Logger } from '../../appliance/log.js';
 
+const UNPI_PARSER = 'zh:zstack:unpi:parser';
+
 /**
  * Routes zigbee-herdsman's log into ours. Herdsman keeps one process-wide logger, so the last driver to
- * start wins; its debug chatter (every frame) stays at our debug level.
+ * start wins; its debug chatter (every frame) stays at our debug level, except that a frame it dropped
+ * (bad FCS) is a fault the user should see, so it becomes a warning with a code.
  */
 export function routeHerdsmanLog(log: Logger, setHerdsmanLogger: typeof setLogger): void {
   const text = (m: string | (() => string)): string => (typeof m === 'function' ? m() : m);
   setHerdsmanLogger({
     debug: (m, ns) => {
-      if (log.isLevelEnabled('debug')) log.debug({ ns }, text(m));
+      if (ns === UNPI_PARSER && typeof m === 'string' && m.startsWith('--> error')) {
+        log.warn({ ns, code: 'ZIGBEE_FRAME_DROPPED' }, `coordinator frame dropped: ${m.slice(10)}`);
+      } else if (log.isLevelEnabled('debug')) {
+        log.debug({ ns }, text(m));
+      }
     },
     info: (m, ns) => log.info({ ns }, text(m)),
     warning: (m, ns) => log.warn({ ns }, text(m)),
-    error: (m, ns) => log.error({ ns }, m),
+    error: (m, ns) => log.error({ ns, code: 'ZIGBEE_HERDSMAN_ERROR' }, m),
   });
 }

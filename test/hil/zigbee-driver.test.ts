@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../appliance/log.js';
+import { encodeFrame, MtSubsystem, MtType } from '../../drivers/zigbee/znp-frame.js';
 import { temperatureHumiditySensor } from '../../drivers/zigbee/emulator/device-catalog.js';
 import { ZnpEmulator } from '../../drivers/zigbee/emulator/znp-emulator.js';
 import { ZigbeeDriver } from '../../drivers/zigbee/zigbee-driver.js';
@@ -18,12 +19,14 @@ describe('zigbee driver', () => {
   const sink = new RecordingSink();
   const controller = new AbortController();
   let driver: ZigbeeDriver;
+  const logged: string[] = [];
+  const log = pino({ level: 'info' }, { write: (line: string) => void logged.push(line) });
   const sensor = temperatureHumiditySensor('0x00124b00aabbccdd');
   const id = 'zigbee:0x00124b00aabbccdd';
 
   beforeAll(async () => {
     await emulator.start();
-    driver = new ZigbeeDriver({ port: emulator.path, dataDir, log: silentLogger(), backoff: { initialMs: 100, maxMs: 1000 } });
+    driver = new ZigbeeDriver({ port: emulator.path, dataDir, log, backoff: { initialMs: 100, maxMs: 1000 } });
     await driver.start(sink, controller.signal);
   });
 
@@ -54,6 +57,25 @@ describe('zigbee driver', () => {
     const reading = await until('temperature reading', () => sink.received.find((r) => r.device === id && r.metric === 'temperature' && r.value === 23.45));
     expect(reading.unit).toBe('°C');
     expect(driver.devices().find((d) => d.id === id)?.health.state).toBe('ok');
+  });
+
+  it('logs and drops a frame with a bad FCS or an unknown command from the coordinator, and goes on', async () => {
+    const report = encodeFrame({ type: MtType.AREQ, subsystem: MtSubsystem.SYS, command: 0x80, data: Buffer.from([0, 2, 2, 2, 7, 1]) });
+    report.writeUInt8((report.at(-1) ?? 0) ^ 0x55, report.length - 1);
+    emulator.injectRaw(report);
+    emulator.injectRaw(encodeFrame({ type: MtType.AREQ, subsystem: MtSubsystem.AF, command: 0x7e, data: Buffer.from([1, 2, 3]) }));
+    await until('both faults logged', () => logged.some((l) => l.includes('ZIGBEE_FRAME_DROPPED') && /checksum/i.test(l)) && logged.some((l) => /not found/.test(l)));
+    emulator.coordinator.network.deliver(sensor, [sensor.set(1, TEMPERATURE, 0, 2100)]);
+    await until('reading after the bad frames', () => sink.received.find((r) => r.device === id && r.value === 21));
+    expect(driver.health().state).toBe('ok');
+  });
+
+  it('closes pairing when its time is up, whatever the host does', async () => {
+    await driver.permitJoin(1);
+    expect(emulator.coordinator.joinPermitted()).toBe(true);
+    await until('permit join closed', () => !emulator.coordinator.joinPermitted(), 3000);
+    expect(emulator.coordinator.network.join(temperatureHumiditySensor('0x00124b00feedface'))).toBe(false);
+    await until('herdsman sees it closed', () => (driver.permitJoinEnd() ?? 0) <= Date.now(), 3000);
   });
 
   it('goes offline when the coordinator drops, reconnects by itself, and the paired sensor reports again', async () => {
