@@ -1,12 +1,15 @@
 import type { Controller, Events } from 'zigbee-herdsman';
 import type { findByDevice } from 'zigbee-herdsman-converters';
 import type { Logger } from '../../appliance/log.js';
-import type { DeviceInfo, DriverSink } from '../types.js';
+import { type DeviceInfo, type DriverSink, OutpostError } from '../types.js';
 import { readingsFromConverted } from './converter-readings.js';
 
 type HerdsmanDevice = ReturnType<Controller['getDevices']>[number];
 type MessagePayload = Events.MessagePayload;
 type Definition = NonNullable<Awaited<ReturnType<typeof findByDevice>>>;
+
+/** Outputs `write()` accepts, as converter keys: a relay (`state`) and a dimmer (`brightness`, 0–254). */
+const WRITABLE = ['state', 'brightness'];
 
 export function zigbeeId(ieeeAddr: string): string {
   return `zigbee:${ieeeAddr}`;
@@ -37,7 +40,7 @@ export class DeviceRegistry {
       protocol: 'zigbee',
       name: definition ? `${definition.vendor} ${definition.model}` : (device.modelID ?? device.ieeeAddr),
       model: definition?.model ?? device.modelID ?? 'unknown',
-      outputs: [],
+      outputs: WRITABLE.filter((key) => definition?.toZigbee.some((tz) => tz.key?.includes(key))),
       health: this.health.get(device.ieeeAddr) ?? { state: 'starting' },
     };
   }
@@ -77,6 +80,19 @@ export class DeviceRegistry {
     const { readings, unknown } = readingsFromConverted(zigbeeId(device.ieeeAddr), output, now);
     for (const key of unknown) this.warnOnce(`${device.ieeeAddr}/${key}`, { device: device.ieeeAddr, key }, 'zigbee value has no canonical metric');
     if (readings.length > 0) this.deps.sink.readings(readings);
+  }
+
+  /** Sends a value through the definition's `toZigbee` converter, as zigbee2mqtt does for a `/set` message. */
+  async write(device: HerdsmanDevice, output: string, value: number | boolean): Promise<void> {
+    const definition = await this.definitionOf(device);
+    const converter = WRITABLE.includes(output) ? definition?.toZigbee.find((tz) => tz.key?.includes(output)) : undefined;
+    const endpoint = device.endpoints[0];
+    if (!definition || !converter?.convertSet || !endpoint) {
+      throw new OutpostError('ZIGBEE_OUTPUT_UNKNOWN', `${zigbeeId(device.ieeeAddr)} has no output ${output}`, { device: device.ieeeAddr, output });
+    }
+    const converted = output === 'state' ? (value === true || value === 1 ? 'ON' : 'OFF') : Number(value);
+    const meta = { message: { [output]: converted }, device, mapped: definition, options: {}, state: this.state.get(device.ieeeAddr) ?? {}, endpoint_name: undefined, publish: () => {}, deviceExposesChanged: () => {} };
+    await converter.convertSet(endpoint, output, converted, meta);
   }
 
   private warnOnce(key: string, context: Record<string, unknown>, message: string): void {

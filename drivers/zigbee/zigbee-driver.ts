@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Controller } from 'zigbee-herdsman';
 import type { Logger } from '../../appliance/log.js';
 import { driverHealthOf } from '../driver-health.js';
-import { type DeviceInfo, type Driver, type DriverHealth, type DriverSink, OutpostError, type Protocol } from '../types.js';
+import { type Command, type DeviceInfo, type Driver, type DriverHealth, type DriverSink, OutpostError, type Protocol } from '../types.js';
 import { DeviceRegistry } from './device-registry.js';
 import { routeHerdsmanLog } from './herdsman-log.js';
 import { loadOrCreateIdentity } from './network-identity.js';
@@ -90,6 +90,12 @@ export class ZigbeeDriver implements Driver {
       this.retryTimer = undefined;
       void connect();
     }, this.retryDelayMs);
+  }
+
+  async write(command: Command): Promise<void> {
+    const device = this.controller?.getDeviceByIeeeAddr(command.device.replace(/^zigbee:/, ''));
+    if (!device || !this.registry) throw new OutpostError('ZIGBEE_DEVICE_UNKNOWN', `no paired Zigbee device ${command.device}`, { device: command.device });
+    await this.registry.write(device, command.output, command.value);
   }
 
   /** Opens the network for pairing; the coordinator closes it by itself when the time is up. */

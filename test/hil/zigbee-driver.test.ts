@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeFrame, MtSubsystem, MtType } from '../../drivers/zigbee/znp-frame.js';
-import { temperatureHumiditySensor } from '../../drivers/zigbee/emulator/device-catalog.js';
+import { smartPlug, temperatureHumiditySensor } from '../../drivers/zigbee/emulator/device-catalog.js';
 import { ZnpEmulator } from '../../drivers/zigbee/emulator/znp-emulator.js';
 import { ZigbeeDriver } from '../../drivers/zigbee/zigbee-driver.js';
 import { RecordingSink } from '../support/recording-sink.js';
@@ -87,4 +87,54 @@ describe('zigbee driver', () => {
     emulator.coordinator.network.deliver(sensor, [sensor.set(1, TEMPERATURE, 0, 1999)]);
     await until('reading after reconnect', () => sink.received.find((r) => r.device === id && r.value === 19.99));
   }, 30_000);
+});
+
+describe('zigbee driver with a smart plug', () => {
+  const emulator = new ZnpEmulator();
+  const dataDir = mkdtempSync(join(tmpdir(), 'outpost-zb-plug-'));
+  const sink = new RecordingSink();
+  const plug = smartPlug('0x00124b00cafe0001', { on: false, watts: 0, volts: 231, milliamps: 0, centiKwh: 1234 });
+  const id = 'zigbee:0x00124b00cafe0001';
+  let driver: ZigbeeDriver;
+
+  beforeAll(async () => {
+    await emulator.start();
+    driver = new ZigbeeDriver({ port: emulator.path, dataDir, log: pino({ level: 'silent' }) });
+    await driver.start(sink, new AbortController().signal);
+    await driver.permitJoin(30);
+    emulator.coordinator.network.join(plug);
+    await until('plug paired', () => driver.devices().find((d) => d.id === id));
+    // The converter's configure stores the plug's fixed divisors, then sets up reporting cluster by cluster.
+    await until('metering reporting configured', () => plug.reporting.has('1/1794/0'));
+  });
+
+  afterAll(async () => {
+    await driver.stop();
+    await emulator.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('pairs as a plug with a state output', () => {
+    expect(driver.devices().find((d) => d.id === id)).toMatchObject({ model: 'SP 120', outputs: ['state'] });
+  });
+
+  it('switches the plug through the converters and reads its new state back', async () => {
+    await driver.write({ device: id, output: 'state', value: true });
+    expect(plug.attribute(1, 6, 0)?.value).toBe(1);
+    await until('state reading on', () => sink.received.find((r) => r.device === id && r.metric === 'state' && r.value === 1));
+    await driver.write({ device: id, output: 'state', value: false });
+    expect(plug.attribute(1, 6, 0)?.value).toBe(0);
+    await until('state reading off', () => sink.received.find((r) => r.device === id && r.metric === 'state' && r.value === 0));
+  });
+
+  it('reports metering as power in W, voltage in V, current in A and energy in kWh', async () => {
+    emulator.coordinator.network.deliver(plug, [plug.set(1, 2820, 0x050b, 1500), plug.set(1, 2820, 0x0508, 6520), plug.set(1, 1794, 0, 1300)]);
+    await until('power', () => sink.received.find((r) => r.device === id && r.metric === 'power' && r.value === 1500 && r.unit === 'W'));
+    await until('current', () => sink.received.find((r) => r.device === id && r.metric === 'current' && Math.abs(r.value - 6.52) < 1e-9 && r.unit === 'A'));
+    await until('energy', () => sink.received.find((r) => r.device === id && r.metric === 'energy' && r.value === 13 && r.unit === 'kWh'));
+  });
+
+  it('refuses an output the device does not have', async () => {
+    await expect(driver.write({ device: id, output: 'brightness', value: 10 })).rejects.toMatchObject({ code: 'ZIGBEE_OUTPUT_UNKNOWN' });
+  });
 });

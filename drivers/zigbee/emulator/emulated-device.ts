@@ -26,7 +26,12 @@ export interface EmulatedDeviceSpec {
   /** Attribute values by `endpoint/cluster`, then attribute id. */
   attributes: Record<string, Record<number, Attribute>>;
   /** Cluster-specific commands the device obeys: returns the attribute changes they cause. */
-  onCommand?: (endpoint: number, cluster: number, command: number, payload: Buffer) => Array<{ attr: number; value: AttributeValue }> | undefined;
+  onCommand?: (
+    endpoint: number,
+    cluster: number,
+    command: number,
+    current: (attr: number) => AttributeValue | undefined,
+  ) => Array<{ attr: number; value: AttributeValue }> | undefined;
 }
 
 /** A ZCL frame leaving the device: from which endpoint, on which cluster. */
@@ -71,7 +76,7 @@ export class EmulatedDevice {
       data: encodeFromDevice(frame.tsn, command, payload, specific),
     });
     if (frame.specific) {
-      const changes = this.spec.onCommand?.(endpoint, cluster, frame.command, frame.payload);
+      const changes = this.spec.onCommand?.(endpoint, cluster, frame.command, (attr) => this.attribute(endpoint, cluster, attr)?.value);
       const out: DeviceFrame[] = [];
       const status = changes ? ZclStatus.SUCCESS : ZclStatus.UNSUP_CLUSTER_COMMAND;
       if (!frame.disableDefaultResponse || !changes) out.push(reply(ZclGlobal.DEFAULT_RSP, Buffer.from([frame.command, status])));

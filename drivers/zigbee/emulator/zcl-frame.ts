@@ -20,6 +20,7 @@ export const ZclType = {
   BITMAP8: 0x18,
   UINT8: 0x20,
   UINT16: 0x21,
+  UINT24: 0x22,
   UINT32: 0x23,
   UINT48: 0x25,
   INT16: 0x29,
@@ -88,6 +89,11 @@ export function encodeValue(attr: Attribute): Buffer {
       b.writeInt16LE(n);
       return b;
     }
+    case ZclType.UINT24: {
+      const b = Buffer.alloc(3);
+      b.writeUIntLE(n, 0, 3);
+      return b;
+    }
     case ZclType.UINT32: {
       const b = Buffer.alloc(4);
       b.writeUInt32LE(n);
@@ -121,8 +127,12 @@ export function decodeValue(type: number, data: Buffer, at: number): { value: At
       return { value: data.readUInt16LE(at), size: 2 };
     case ZclType.INT16:
       return { value: data.readInt16LE(at), size: 2 };
+    case ZclType.UINT24:
+      return { value: data.readUIntLE(at, 3), size: 3 };
     case ZclType.UINT32:
       return { value: data.readUInt32LE(at), size: 4 };
+    case ZclType.UINT48:
+      return { value: data.readUIntLE(at, 6), size: 6 };
     case ZclType.IEEE:
       return { value: `0x${Buffer.from(data.subarray(at, at + 8)).reverse().toString('hex')}`, size: 8 };
     case ZclType.STRING: {
