@@ -52,6 +52,16 @@ export class DeviceRegistry {
     if (before !== 'ok') this.deps.sink.deviceHealth(this.info(device));
   }
 
+  /** The coordinator is gone: every device is unreachable until it is heard from again. */
+  allOffline(devices: HerdsmanDevice[], reason: string): void {
+    for (const device of devices) {
+      if (this.health.get(device.ieeeAddr)?.state === 'offline') continue;
+      const lastSeen = this.health.get(device.ieeeAddr)?.lastSeen;
+      this.health.set(device.ieeeAddr, { state: 'offline', reason, ...(lastSeen === undefined ? {} : { lastSeen }) });
+      this.deps.sink.deviceHealth(this.info(device));
+    }
+  }
+
   async onMessage(msg: MessagePayload): Promise<void> {
     const device = msg.device;
     const now = Date.now();

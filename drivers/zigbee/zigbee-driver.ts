@@ -82,6 +82,7 @@ export class ZigbeeDriver implements Driver {
     if (this.stopped || this.controller !== controller) return;
     this.controller = undefined;
     this.coordinator = { state: 'offline', reason };
+    this.registry?.allOffline(controller.getDevices().filter((d) => d.type !== 'Coordinator'), reason);
     const backoff = this.deps.backoff ?? { initialMs: 1000, maxMs: 60_000 };
     this.retryDelayMs = this.retryDelayMs === 0 ? backoff.initialMs : Math.min(this.retryDelayMs * 2, backoff.maxMs);
     this.deps.log.warn({ port: this.deps.port, reason, retryInMs: this.retryDelayMs }, 'zigbee coordinator lost');
