@@ -82,7 +82,11 @@ export class ZigbeeDriver implements Driver {
     if (this.stopped || this.controller !== controller) return;
     this.controller = undefined;
     this.coordinator = { state: 'offline', reason };
-    this.registry?.allOffline(controller.getDevices().filter((d) => d.type !== 'Coordinator'), reason);
+    try {
+      this.registry?.allOffline(controller.getDevices().filter((d) => d.type !== 'Coordinator'), reason);
+    } catch {
+      // A controller that failed before opening its database knows no devices; the retry below still runs.
+    }
     const backoff = this.deps.backoff ?? { initialMs: 1000, maxMs: 60_000 };
     this.retryDelayMs = this.retryDelayMs === 0 ? backoff.initialMs : Math.min(this.retryDelayMs * 2, backoff.maxMs);
     this.deps.log.warn({ port: this.deps.port, reason, retryInMs: this.retryDelayMs }, 'zigbee coordinator lost');
