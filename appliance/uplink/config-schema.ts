@@ -6,6 +6,16 @@ export const FailoverUrls = Type.Array(BrokerUrl, {
   default: [],
   description: 'Brokers tried in order while url is down (same credentials and TLS settings; JSON mode only)',
 });
+/** How to reach and trust a broker: the same fields for every uplink and for the local live stream. */
+export const BrokerAccess = {
+  username: Type.Optional(Type.String()),
+  password: Type.Optional(Type.String({ description: 'Stored in the config file (0600); never logged or shown by the API' })),
+  caFile: Type.Optional(Type.String()),
+  certFile: Type.Optional(Type.String()),
+  keyFile: Type.Optional(Type.String()),
+  allowInsecure: Type.Boolean({ default: false, description: 'Allow plain-text MQTT to a broker on another host' }),
+};
+
 /** Sparkplug ids and uplink names become topic levels: no `/`, `+`, `#`. */
 const TopicLevel = Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,64}$' });
 
@@ -36,12 +46,7 @@ export const UplinkSchema = Type.Object(
     mode: Type.Union([Type.Literal('json'), Type.Literal('sparkplug')], { default: 'json' }),
     url: BrokerUrl,
     failoverUrls: FailoverUrls,
-    username: Type.Optional(Type.String()),
-    password: Type.Optional(Type.String({ description: 'Stored in the config file (0600); never logged or shown by the API' })),
-    caFile: Type.Optional(Type.String()),
-    certFile: Type.Optional(Type.String()),
-    keyFile: Type.Optional(Type.String()),
-    allowInsecure: Type.Boolean({ default: false, description: 'Allow plain-text MQTT to a broker on another host' }),
+    ...BrokerAccess,
     downlink: Type.Boolean({ default: true, description: 'Accept config, commands, models and updates from this broker' }),
     sparkplug: SparkplugSchema,
     homeAssistant: HomeAssistantSchema,
