@@ -8,6 +8,7 @@ import { Appliance } from '../../appliance/main.js';
 import { startMosquitto, type Mosquitto } from '../support/mosquitto.js';
 import { recordTopic, type RecordingSubscriber } from '../support/mosquitto-subscriber.js';
 import { until } from '../support/until.js';
+import { postTemperatureEvery } from '../support/http-device.js';
 
 /**
  * A gateway Outpost with two edge servers, each behind its own broker: `mqtt.url` is the first,
@@ -71,11 +72,7 @@ beforeAll(async () => {
   gateway = appliance({ nodeId: 'gw1', mqtt: { url: brokerA.url, failoverUrls: [brokerB.url] }, ipIngest: { http: { devices: [BOILER] } } });
   await gateway.start();
   const url = `http://127.0.0.1:${gateway.httpAddress?.port}/ingest/boiler`;
-  let posted = 0;
-  posting = setInterval(() => {
-    posted += 1;
-    void fetch(url, { method: 'POST', headers: { authorization: `Bearer ${BOILER.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ metric: 'temperature', unit: '°C', value: 60 + (posted % 5) }) }).catch(() => undefined);
-  }, 50);
+  posting = postTemperatureEvery(url, BOILER.token, 50);
 }, 30_000);
 
 afterAll(async () => {
