@@ -7,9 +7,12 @@ import type { Logger } from '../log.js';
 import { updateRoutes } from '../ota/update-routes.js';
 import type { Store } from '../store/store.js';
 import { installAuthGuard } from './auth-guard.js';
+import { bleRoutes } from './ble-routes.js';
 import { ConfigFile } from './config-file.js';
 import { dataRoutes } from './data-routes.js';
+import { deviceEditRoutes } from './device-edit-routes.js';
 import { deviceRoutes } from './device-routes.js';
+import { gpioRoutes } from './gpio-routes.js';
 import { installErrorHandling } from './http-errors.js';
 import type { LiveFeed } from './live-feed.js';
 import { liveRoutes } from './live-routes.js';
@@ -18,6 +21,7 @@ import { loadPage, pageRoutes } from './page-routes.js';
 import { sessionRoutes } from './session-routes.js';
 import { setupRoutes } from './setup-routes.js';
 import { systemRoutes } from './system-routes.js';
+import { zigbeeRoutes } from './zigbee-routes.js';
 
 export interface WebDeps {
   health: HealthRegistry;
@@ -52,6 +56,11 @@ export function buildWebApp(deps: WebDeps): FastifyInstance {
   void app.register(sessionRoutes(deps.access));
   void app.register(setupRoutes({ access: deps.access, config, current: deps.current }));
   void app.register(deviceRoutes({ drivers: deps.drivers, config, startModbusDevice: deps.startModbusDevice, log: deps.log }));
+  const pending = new Map<string, string>();
+  void app.register(deviceEditRoutes({ drivers: deps.drivers, config, log: deps.log, pending }));
+  void app.register(zigbeeRoutes({ drivers: deps.drivers, log: deps.log }));
+  void app.register(bleRoutes({ drivers: deps.drivers, config, log: deps.log }));
+  void app.register(gpioRoutes({ drivers: deps.drivers, config, log: deps.log, pending }));
   void app.register(systemRoutes({ ...deps, network: deps.network ?? new Nmcli() }));
   void app.register(liveRoutes(deps.live));
   void app.register(pageRoutes(loadPage()));

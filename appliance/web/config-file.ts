@@ -4,9 +4,10 @@ import { OutpostError } from '../../drivers/types.js';
 import type { ModbusDeviceConfig } from '../../drivers/modbus/config-schema.js';
 import { writeFileAtomic } from '../durable-fs.js';
 import { parseConfig } from '../config/load.js';
+import type { Config } from '../config/schema.js';
 import type { BrokerInput } from './broker-settings.js';
 
-type RawConfig = Record<string, unknown> & { mqtt?: Record<string, unknown>; modbus?: { devices?: unknown[] } };
+export type RawConfig = Record<string, unknown> & { mqtt?: Record<string, unknown>; modbus?: { devices?: unknown[] } };
 
 /**
  * What the page changes in the config file `outpost run` reads from the data folder. Only the fields
@@ -41,7 +42,13 @@ export class ConfigFile {
     });
   }
 
-  private patch(change: (raw: RawConfig) => void): void {
+  /** The file as it stands, with defaults applied: what a restart would run with. */
+  parsed(): Readonly<Config> {
+    return parseConfig(this.read(), this.path);
+  }
+
+  /** Applies `change` to the file's own JSON (no defaults, no overrides) and saves it if the result is a valid config. */
+  patch(change: (raw: RawConfig) => void): void {
     const raw = this.read();
     change(raw);
     try {

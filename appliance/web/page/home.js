@@ -1,5 +1,6 @@
 import { api } from './api.js';
 import { LineChart } from './chart.js';
+import { fillDevicePick, refreshDevicePanels, stopDevicePanels, wireDevicePanels } from './devices.js';
 import { $, el, onSubmit, showError, clearErrors, formBody } from './forms.js';
 
 let timer, source, chart;
@@ -13,7 +14,8 @@ async function load(fn) {
 }
 
 async function refreshDevices() {
-  const [devices, latest] = await Promise.all([api('/api/devices'), api('/api/readings/latest')]);
+  const [devices, latest, pending] = await Promise.all([api('/api/devices'), api('/api/readings/latest'), api('/api/devices/pending')]);
+  fillDevicePick(devices);
   const values = new Map();
   for (const r of latest) values.set(r.device, [...(values.get(r.device) || []), r]);
   const byProtocol = Map.groupBy ? Map.groupBy(devices, (d) => d.protocol) : new Map([['modbus', devices]]);
@@ -21,7 +23,7 @@ async function refreshDevices() {
   box.replaceChildren();
   for (const [protocol, list] of byProtocol) {
     const rows = list.map((d) => el('tr', { 'data-device': d.id },
-      el('td', {}, d.name, el('br'), el('small', {}, d.id)),
+      el('td', {}, d.name, el('br'), el('small', {}, d.id), pending[d.id] ? el('br') : null, pending[d.id] ? el('small', { class: 'pending' }, pending[d.id]) : null),
       el('td', { class: d.health.state }, d.health.state, d.health.reason ? el('br') : null, d.health.reason ? el('small', {}, d.health.reason) : null),
       el('td', {}, fmt(d.health.lastSeen)),
       el('td', { class: 'values' }, (values.get(d.id) || []).slice(0, 6).map((r) => `${r.metric} ${+r.value.toFixed(2)} ${r.unit}`).join(', '))));
@@ -132,6 +134,7 @@ function wireOnce() {
   window.addEventListener('hashchange', showTab);
   $('#series').addEventListener('change', (e) => selectSeries(e.target.value));
   $('#modbus-test').addEventListener('click', modbusTest);
+  wireDevicePanels(() => load(refreshDevices));
   $('#form-update').addEventListener('submit', uploadBundle);
   onSubmit($('#form-modbus'), '/api/modbus/devices', 'POST', (r) => {
     $('#modbus-answer').textContent = `added ${r.device}`;
@@ -148,13 +151,14 @@ export function startHome() {
   showTab();
   api('/api/modbus/profiles').then((ps) => $('#profiles').replaceChildren(...ps.map((p) => el('option', { value: p.name }, `${p.name}: ${p.description}`))), () => undefined);
   watchUpdates();
-  const all = () => Promise.all([load(refreshDevices), load(refreshAlerts), load(refreshStatus)]);
+  const all = () => Promise.all([load(refreshDevices), load(refreshAlerts), load(refreshStatus), load(refreshDevicePanels)]);
   all();
   timer = setInterval(all, 5000);
 }
 
 export function stopHome() {
   clearInterval(timer);
+  stopDevicePanels();
   source?.close();
   updates?.close();
   source = undefined;

@@ -1,0 +1,82 @@
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { OutpostError, type Driver } from '../../drivers/types.js';
+import type { Logger } from '../log.js';
+import type { ConfigFile } from './config-file.js';
+import { findEntry, removeEntry, renameEntry } from './device-config.js';
+import { zigbeeControl } from './driver-controls.js';
+
+const DeviceRef = { device: Type.String({ minLength: 3, maxLength: 200 }) };
+const Rename = Type.Object({ ...DeviceRef, name: Type.String({ minLength: 1, maxLength: 80 }) }, { additionalProperties: false });
+const Remove = Type.Object(DeviceRef, { additionalProperties: false });
+
+export interface DeviceEditDeps {
+  drivers: () => readonly Driver[];
+  config: ConfigFile;
+  log: Logger;
+  /** Changes saved this run that wait for a restart, by device id; the GPIO routes add to it too. */
+  pending: Map<string, string>;
+}
+
+/** What a change did: `now` when the running driver took it, `after-restart` when only the config file holds it yet. */
+export interface DeviceChange {
+  device: string;
+  applied: 'now' | 'after-restart';
+  message: string;
+}
+
+/**
+ * Renaming and removing a device. The config file is the record; the running drivers cannot rename a
+ * device or drop one line, so those changes apply at the next start and the page shows them as pending.
+ * A paired Zigbee device lives in the coordinator's network, not the config: it is removed live.
+ */
+export function deviceEditRoutes(deps: DeviceEditDeps) {
+  const { pending } = deps;
+  const known = (id: string) => deps.drivers().some((d) => d.devices().some((info) => info.id === id));
+
+  return async (app: FastifyInstance): Promise<void> => {
+    app.get('/api/devices/pending', async () => Object.fromEntries(pending));
+
+    app.post('/api/devices/rename', { schema: { body: Rename } }, async (request): Promise<DeviceChange> => {
+      const { device, name } = request.body as Static<typeof Rename>;
+      const entry = findEntry(deps.config.parsed(), device);
+      if (!entry) throw notInConfig(device, known(device), 'renamed');
+      deps.config.patch((raw) => renameEntry(raw, entry, name.trim()));
+      const message = `renamed to "${name.trim()}"; applies after restart`;
+      pending.set(device, message);
+      deps.log.info({ device, name }, 'device renamed from the web page');
+      return { device, applied: 'after-restart', message };
+    });
+
+    app.post('/api/devices/remove', { schema: { body: Remove } }, async (request): Promise<DeviceChange> => {
+      const { device } = request.body as Static<typeof Remove>;
+      if (device.startsWith('zigbee:')) return removeZigbee(deps, device);
+      const entry = findEntry(deps.config.parsed(), device);
+      if (!entry) throw notInConfig(device, known(device), 'removed');
+      deps.config.patch((raw) => removeEntry(raw, entry));
+      const message = 'removed from the config; applies after restart';
+      pending.set(device, message);
+      deps.log.info({ device }, 'device removed from the web page');
+      return { device, applied: 'after-restart', message };
+    });
+  };
+}
+
+async function removeZigbee(deps: DeviceEditDeps, device: string): Promise<DeviceChange> {
+  const zigbee = zigbeeControl(deps.drivers());
+  if (!zigbee?.devices().some((d) => d.id === device)) throw new OutpostError('DEVICE_UNKNOWN', `no paired Zigbee device ${device}`, { field: 'device' });
+  if (!zigbee.removeDevice) {
+    throw new OutpostError('NOT_AVAILABLE', 'this release of the Zigbee driver cannot remove a device; reset the device to make it leave', { field: 'device' });
+  }
+  await zigbee.removeDevice(device.slice('zigbee:'.length));
+  deps.log.info({ device }, 'zigbee device removed from the web page');
+  return { device, applied: 'now', message: 'removed from the Zigbee network' };
+}
+
+function notInConfig(device: string, running: boolean, what: string): OutpostError {
+  if (!running) return new OutpostError('DEVICE_UNKNOWN', `no device ${device}`, { field: 'device' });
+  const why = device.startsWith('zigbee:')
+    ? 'a Zigbee device is named by its model and the config has no Zigbee names'
+    : 'it comes from the emulated scenario, not the config file';
+  return new OutpostError('DEVICE_NOT_IN_CONFIG', `${device} cannot be ${what} here: ${why}`, { field: 'device' });
+}

@@ -1,0 +1,26 @@
+import type { DiscoveredTag } from '../../drivers/ble/ble-driver.js';
+import type { Driver } from '../../drivers/types.js';
+
+/**
+ * What the page drives beyond the Driver contract, found by shape so the web layer needs no driver's
+ * class (and so the Zigbee driver's `removeDevice`, when it has one, is used without a version check).
+ */
+export interface ZigbeeControl {
+  permitJoin(seconds: number): Promise<void>;
+  permitJoinEnd(): number | undefined;
+  removeDevice?(ieeeAddress: string): Promise<void>;
+}
+
+export interface BleScanner {
+  discovered(): DiscoveredTag[];
+}
+
+const has = (driver: Driver, method: string) => typeof (driver as unknown as Record<string, unknown>)[method] === 'function';
+
+export function zigbeeControl(drivers: readonly Driver[]): (Driver & ZigbeeControl) | undefined {
+  return drivers.find((d): d is Driver & ZigbeeControl => d.protocol === 'zigbee' && has(d, 'permitJoin') && has(d, 'permitJoinEnd'));
+}
+
+export function bleScanner(drivers: readonly Driver[]): (Driver & BleScanner) | undefined {
+  return drivers.find((d): d is Driver & BleScanner => d.protocol === 'ble' && has(d, 'discovered'));
+}
