@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { LightMyRequestResponse } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DeviceInfo, Driver, Protocol } from '../../drivers/types.js';
 import { asClient, setUpAdmin, testWeb, type Client, type TestWeb } from './testing.js';
@@ -46,14 +47,15 @@ afterEach(async () => {
 });
 
 /** An admin on a box whose config file has one meter, and whose drivers also run a scenario device. */
-async function box(drivers: Driver[] = []): Promise<[TestWeb, Client, (method: string, url: string, payload?: unknown) => ReturnType<TestWeb['app']['inject']>]> {
+type Call = (method: string, url: string, payload?: unknown) => Promise<LightMyRequestResponse>;
+async function box(drivers: Driver[] = []): Promise<[TestWeb, Client, Call]> {
   const all = [fakeDriver('modbus', [info(METER_ID, 'modbus', METER.name), info('modbus:tcp/127.0.0.1:5021/7', 'modbus')]), ...drivers];
   const w = await testWeb({ drivers: () => all });
   webs.push(w);
   const client = await setUpAdmin(w);
   const path = join(w.dataDir, 'config.json');
   writeFileSync(path, JSON.stringify({ ...JSON.parse(readFileSync(path, 'utf8')), modbus: { devices: [METER] } }));
-  const call = (method: string, url: string, payload?: unknown) => w.app.inject({ method: method as 'GET', url, headers: asClient(client), ...(payload === undefined ? {} : { payload: payload as object }) });
+  const call: Call = (method, url, payload) => w.app.inject({ method: method as 'GET', url, headers: asClient(client), ...(payload === undefined ? {} : { payload: payload as object }) });
   return [w, client, call];
 }
 
