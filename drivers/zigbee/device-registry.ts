@@ -52,6 +52,14 @@ export class DeviceRegistry {
     if (before !== 'ok') this.deps.sink.deviceHealth(this.info(device));
   }
 
+  /** The device left the network: a later join starts from scratch (new definition lookup, new warnings). */
+  forget(ieeeAddr: string): void {
+    this.definitions.delete(ieeeAddr);
+    this.health.delete(ieeeAddr);
+    this.state.delete(ieeeAddr);
+    for (const key of this.warned) if (key.startsWith(`${ieeeAddr}/`)) this.warned.delete(key);
+  }
+
   /** The coordinator is gone: every device is unreachable until it is heard from again. */
   allOffline(devices: HerdsmanDevice[], reason: string): void {
     for (const device of devices) {

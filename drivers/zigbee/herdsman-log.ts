@@ -1,4 +1,3 @@
-import type { setLogger } from 'zigbee-herdsman';
 import type { Logger } from '../../appliance/log.js';
 
 const UNPI_PARSER = 'zh:zstack:unpi:parser';
@@ -6,9 +5,12 @@ const UNPI_PARSER = 'zh:zstack:unpi:parser';
 /**
  * Routes zigbee-herdsman's log into ours. Herdsman keeps one process-wide logger, so the last driver to
  * start wins; its debug chatter (every frame) stays at our debug level, except that a frame it dropped
- * (bad FCS) is a fault the user should see, so it becomes a warning with a code.
+ * (bad FCS) is a fault the user should see, so it becomes a warning with a code. The converters take
+ * a logger of the same shape and get the same routing.
  */
-export function routeHerdsmanLog(log: Logger, setHerdsmanLogger: typeof setLogger): void {
+type Log = (message: string | (() => string), namespace: string) => void;
+
+export function routeHerdsmanLog(log: Logger, setHerdsmanLogger: (logger: { debug: Log; info: Log; warning: Log; error: Log }) => void): void {
   const text = (m: string | (() => string)): string => (typeof m === 'function' ? m() : m);
   setHerdsmanLogger({
     debug: (m, ns) => {
@@ -20,6 +22,6 @@ export function routeHerdsmanLog(log: Logger, setHerdsmanLogger: typeof setLogge
     },
     info: (m, ns) => log.info({ ns }, text(m)),
     warning: (m, ns) => log.warn({ ns }, text(m)),
-    error: (m, ns) => log.error({ ns, code: 'ZIGBEE_HERDSMAN_ERROR' }, m),
+    error: (m, ns) => log.error({ ns, code: 'ZIGBEE_HERDSMAN_ERROR' }, text(m)),
   });
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Controller } from 'zigbee-herdsman';
 import type { Logger } from '../../appliance/log.js';
 import { driverHealthOf } from '../driver-health.js';
-import { type Command, type DeviceInfo, type Driver, type DriverHealth, type DriverSink, OutpostError, type Protocol } from '../types.js';
+import { type Command, type DeviceId, type DeviceInfo, type Driver, type DriverHealth, type DriverSink, OutpostError, type Protocol } from '../types.js';
 import { DeviceRegistry } from './device-registry.js';
 import { routeHerdsmanLog } from './herdsman-log.js';
 import { loadOrCreateIdentity } from './network-identity.js';
@@ -18,9 +18,31 @@ export interface ZigbeeDriverDeps {
   log: Logger;
   /** Reconnect backoff after the coordinator drops or fails to start. */
   backoff?: { initialMs: number; maxMs: number };
+  /** How long `removeDevice` waits for the device to confirm it left before forgetting it anyway. */
+  leaveTimeoutMs?: number;
 }
 
 type CoordinatorState = { state: 'starting' | 'ok' | 'offline' | 'stopped'; reason?: string };
+
+/** A device in the coordinator's network as the setup page lists it, including one still being interviewed. */
+export interface PairedZigbeeDevice {
+  /** `0x` and 16 hex digits; what `removeDevice` takes. */
+  ieeeAddress: string;
+  id: DeviceId;
+  /** Routers are mains-powered and relay for others; end devices usually run on battery and sleep. */
+  type: 'router' | 'end-device' | 'unknown';
+  interview: 'pending' | 'in-progress' | 'successful' | 'failed';
+  name: string;
+  model: string;
+  health: DeviceInfo['health'];
+}
+
+/** The Zigbee driver among the running drivers, for the routes that permit joining and remove devices. */
+export function findZigbeeDriver(drivers: readonly Driver[]): ZigbeeDriver | undefined {
+  return drivers.find((d): d is ZigbeeDriver => d instanceof ZigbeeDriver);
+}
+
+const INTERVIEW = { PENDING: 'pending', IN_PROGRESS: 'in-progress', SUCCESSFUL: 'successful', FAILED: 'failed' } as const;
 
 /**
  * Zigbee through a TI Z-Stack coordinator, driven by zigbee-herdsman. The coordinator is the driver's
@@ -47,6 +69,7 @@ export class ZigbeeDriver implements Driver {
     await mkdir(this.deps.dataDir, { recursive: true });
     const identity = await loadOrCreateIdentity(join(this.deps.dataDir, 'network.json'), this.deps.channel);
     routeHerdsmanLog(this.deps.log, herdsman.setLogger);
+    routeHerdsmanLog(this.deps.log, converters.setLogger);
     signal.addEventListener('abort', () => void this.stop(), { once: true });
     const connect = async (): Promise<void> => {
       if (this.stopped) return;
@@ -113,6 +136,49 @@ export class ZigbeeDriver implements Driver {
   /** Whether pairing is open and until when (ms since epoch). */
   permitJoinEnd(): number | undefined {
     return this.controller?.getPermitJoinEnd();
+  }
+
+  /** Every device the network knows, interviewed or not (the coordinator itself excluded). */
+  pairedDevices(): PairedZigbeeDevice[] {
+    const controller = this.controller;
+    const registry = this.registry;
+    if (!controller || !registry || this.coordinator.state !== 'ok') return [];
+    return controller
+      .getDevices()
+      .filter((d) => d.type !== 'Coordinator')
+      .map((d) => {
+        const info = registry.info(d);
+        const type = d.type === 'Router' ? 'router' : d.type === 'EndDevice' ? 'end-device' : 'unknown';
+        return { ieeeAddress: d.ieeeAddr, id: info.id, type, interview: INTERVIEW[d.interviewState], name: info.name, model: info.model, health: info.health };
+      });
+  }
+
+  /**
+   * Asks the device to leave the network and forgets it. A device that does not answer (battery gone,
+   * out of range) is forgotten anyway, as zigbee2mqtt's forced removal does; it would have to pair again.
+   */
+  async removeDevice(ieeeAddress: string): Promise<{ left: boolean }> {
+    const address = ieeeAddress.replace(/^zigbee:/, '').toLowerCase();
+    const controller = this.controller;
+    if (!controller || this.coordinator.state !== 'ok') throw new OutpostError('ZIGBEE_COORDINATOR_OFFLINE', 'the Zigbee coordinator is not connected', { port: this.deps.port });
+    const device = controller.getDeviceByIeeeAddr(address);
+    if (!device || device.type === 'Coordinator') throw new OutpostError('ZIGBEE_DEVICE_UNKNOWN', `no paired Zigbee device ${address}`, { device: address });
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), this.deps.leaveTimeoutMs ?? 10_000)));
+    const leaving = device.removeFromNetwork().then(
+      () => 'left' as const,
+      (error: unknown) => error as Error,
+    );
+    const outcome = await Promise.race([leaving, timeout]).finally(() => clearTimeout(timer));
+    const left = outcome === 'left';
+    if (!left) {
+      device.removeFromDatabase();
+      const reason = outcome === 'timeout' ? 'no answer' : outcome.message;
+      this.deps.log.warn({ device: address, reason }, 'zigbee device did not confirm leaving; removed from the database anyway');
+    }
+    this.registry?.forget(address);
+    this.deps.log.info({ device: address, left }, 'zigbee device removed');
+    return { left };
   }
 
   /** Binds and configures reporting as the converter definition asks, so the device reports by itself. */

@@ -39,6 +39,17 @@ export class DeviceNetwork {
     return true;
   }
 
+  /** The device leaves (asked to, or reset by hand): gone from the network, the coordinator says so with ZDO_LEAVE_IND. */
+  leave(device: EmulatedDevice): void {
+    if (this.byNwk.get(device.nwkAddress) !== device) return;
+    this.byNwk.delete(device.nwkAddress);
+    device.reporting.clear();
+    device.bindings.clear();
+    // srcAddr, extAddr, request (0: an indication, not a request), removeChildren, rejoin; after any answer to a leave request.
+    const ind = bytes(u16(device.nwkAddress), ieee(device.ieeeAddress), u8(0), u8(0), u8(0));
+    this.ports.later(10, () => this.ports.areq(MtSubsystem.ZDO, 0xc9, ind));
+  }
+
   /** ZDO_TC_DEV_IND then ZDO_END_DEVICE_ANNCE_IND, as Z-Stack reports a device that joined through it. */
   announce(device: EmulatedDevice): void {
     const nwk = device.nwkAddress;
@@ -47,8 +58,14 @@ export class DeviceNetwork {
     this.ports.later(10, () => this.ports.areq(MtSubsystem.ZDO, 0xc1, bytes(u16(nwk), u16(nwk), ieee(device.ieeeAddress), u8(capabilities))));
   }
 
+  private reachable(nwk: number): EmulatedDevice | undefined {
+    const device = this.byNwk.get(nwk);
+    return device?.silent ? undefined : device;
+  }
+
   /** Sends frames from a device to the host as AF_INCOMING_MSG. */
   deliver(device: EmulatedDevice, frames: DeviceFrame[]): void {
+    if (device.silent) return;
     for (const f of frames) {
       const data = bytes(u16(0), u16(f.cluster), u16(device.nwkAddress), u8(f.endpoint), u8(1), u8(0), u8(LINK_QUALITY), u8(0), u32(Date.now() & 0xffffffff), u8(0), u8(f.data.length), f.data);
       this.ports.areq(MtSubsystem.AF, 0x81, data);
@@ -57,7 +74,7 @@ export class DeviceNetwork {
 
   /** AF_DATA_REQUEST to a device: confirmed (or not, if it is not there) and answered. */
   dataRequest(d: Buffer): Buffer {
-    const device = this.byNwk.get(d.readUInt16LE(0));
+    const device = this.reachable(d.readUInt16LE(0));
     const endpoint = d[2] ?? 0;
     const srcEndpoint = d[3] ?? 0;
     const cluster = d.readUInt16LE(4);
@@ -74,7 +91,7 @@ export class DeviceNetwork {
   /** ZDO requests for a device's short address: `dstAddr(2)` first, then the ZDO request body. */
   zdo(command: number, d: Buffer): Buffer {
     const nwk = d.readUInt16LE(0);
-    const device = this.byNwk.get(nwk);
+    const device = this.reachable(nwk);
     if (command === 0x45) return u8(SUCCESS); // extRouteDisc: routes are instant here
     if (!device) return u8(SUCCESS); // the request goes out; no answer ever comes, as with a missing device
     const answer = this.zdoAnswer(device, command, d);
@@ -103,6 +120,9 @@ export class DeviceNetwork {
       case 0x22:
         device.bindings.delete(`${d[10]}/${d.readUInt16LE(11)}`);
         return { command: 0xa2, data: u8(SUCCESS) };
+      case 0x34:
+        this.leave(device);
+        return { command: 0xb4, data: u8(SUCCESS) };
       default:
         return undefined;
     }

@@ -44,6 +44,8 @@ export interface DeviceFrame {
 /** A Zigbee device at the ZCL level: answers reads, writes and reporting configuration, obeys commands, reports. */
 export class EmulatedDevice {
   nwkAddress = 0;
+  /** Out of range or out of battery: it neither hears nor answers, though the network still lists it. */
+  silent = false;
   private tsn = 0;
   /** Reporting the host configured, by `endpoint/cluster/attribute`. */
   readonly reporting = new Set<string>();

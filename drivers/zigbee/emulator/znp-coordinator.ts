@@ -156,7 +156,7 @@ export class ZnpCoordinator {
     this.on(ZDO, 0x50, () => this.extNwkInfo());
     this.on(ZDO, 0x05, (d) => this.zdoToSelf(d, 0x05, 0x85, () => this.activeEndpoints()));
     this.on(ZDO, 0x04, (d) => this.zdoToSelf(d, 0x04, 0x84, () => this.simpleDescriptor(d[4] ?? 0)));
-    for (const command of [0x02, 0x21, 0x22, 0x45]) this.on(ZDO, command, (d) => this.network.zdo(command, d));
+    for (const command of [0x02, 0x21, 0x22, 0x34, 0x45]) this.on(ZDO, command, (d) => this.network.zdo(command, d));
     this.on(ZDO, 0x4a, (d) => {
       const found = this.groups.has(`${d[0]}/${d.readUInt16LE(1)}`);
       return bytes(u8(found ? SUCCESS : FAILURE), d.subarray(1, 3), u8(0));
@@ -167,6 +167,8 @@ export class ZnpCoordinator {
     });
     this.on(ZDO, 0x36, (d) => this.permitJoin(d));
     this.on(UTIL, 0x0a, () => u8(SUCCESS)); // ledControl
+    // assocGetWithAddress, asked when a device stops answering: no association table here, so "not a child".
+    this.on(UTIL, 0x4a, () => bytes(u16(0xfffe), u16(0), u8(0xff)));
     this.on(UTIL, 0x00, () => bytes(u8(SUCCESS), ieee(this.ieeeAddress), u16(0), u8(0x07), u8(this.devState), u8(0)));
     this.on(AF, 0x00, (d) => this.registerEndpoint(d));
     // Broadcasts (the Green Power proxy, permit join) and frames to the coordinator itself: confirmed, unanswered.
