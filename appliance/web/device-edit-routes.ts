@@ -64,13 +64,15 @@ export function deviceEditRoutes(deps: DeviceEditDeps) {
 
 async function removeZigbee(deps: DeviceEditDeps, device: string): Promise<DeviceChange> {
   const zigbee = zigbeeControl(deps.drivers());
-  if (!zigbee?.devices().some((d) => d.id === device)) throw new OutpostError('DEVICE_UNKNOWN', `no paired Zigbee device ${device}`, { field: 'device' });
+  const paired = zigbee?.pairedDevices?.() ?? zigbee?.devices() ?? [];
+  if (!zigbee || !paired.some((d) => d.id === device)) throw new OutpostError('DEVICE_UNKNOWN', `no paired Zigbee device ${device}`, { field: 'device' });
   if (!zigbee.removeDevice) {
     throw new OutpostError('NOT_AVAILABLE', 'this release of the Zigbee driver cannot remove a device; reset the device to make it leave', { field: 'device' });
   }
-  await zigbee.removeDevice(device.slice('zigbee:'.length));
+  const outcome = await zigbee.removeDevice(device.slice('zigbee:'.length));
   deps.log.info({ device }, 'zigbee device removed from the web page');
-  return { device, applied: 'now', message: 'removed from the Zigbee network' };
+  const message = outcome && !outcome.left ? 'did not confirm leaving (asleep or out of range); forgotten anyway, so it must pair again' : 'left the Zigbee network';
+  return { device, applied: 'now', message };
 }
 
 function notInConfig(device: string, running: boolean, what: string): OutpostError {

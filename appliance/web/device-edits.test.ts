@@ -8,6 +8,7 @@ import { asClient, setUpAdmin, testWeb, type Client, type TestWeb } from './test
 const METER = { name: 'Main feed', profile: 'sdm630', unitId: 1, transport: { type: 'tcp', host: '127.0.0.1', port: 5020 } };
 const METER_ID = 'modbus:tcp/127.0.0.1:5020/1';
 const PLUG = 'zigbee:0x00124b00aabbccdd';
+const JOINING = { ieeeAddress: '0x00124b00deadbeef', id: 'zigbee:0x00124b00deadbeef', interview: 'in-progress', name: '0x00124b00deadbeef', model: 'unknown' };
 const ENCRYPTED_TAG = 'a4:c1:38:00:00:01';
 
 const info = (id: string, protocol: Protocol, name = id): DeviceInfo => ({ id, protocol, name, model: 'test', outputs: [], health: { state: 'ok' } });
@@ -30,7 +31,8 @@ function fakeZigbee(removable = true) {
   return fakeDriver('zigbee', devices, {
     permitJoin: async (seconds: number) => void (end = Date.now() + seconds * 1000),
     permitJoinEnd: () => end,
-    ...(removable ? { removeDevice: async (ieee: string) => void devices.splice(devices.findIndex((d) => d.id === `zigbee:${ieee}`), 1) } : {}),
+    pairedDevices: () => [...devices.map((d) => ({ ieeeAddress: d.id.slice(7), id: d.id, interview: 'successful', name: d.name, model: d.model })), JOINING],
+    ...(removable ? { removeDevice: async (ieee: string) => ({ left: devices.splice(devices.findIndex((d) => d.id === `zigbee:${ieee}`), 1).length === 1 }) } : {}),
   });
 }
 
@@ -114,9 +116,9 @@ describe('zigbee pairing and removal', () => {
     const opened = await call('POST', '/api/zigbee/permit-join', { seconds: 60 });
     expect(opened.statusCode).toBe(200);
     expect(opened.json().permitJoinEnd).toBeGreaterThan(Date.now() + 55_000);
-    expect((await call('GET', '/api/zigbee')).json()).toMatchObject({ available: true, canRemove: true });
+    expect((await call('GET', '/api/zigbee')).json()).toMatchObject({ available: true, canRemove: true, paired: [{ id: PLUG }, JOINING] });
     const removed = await call('POST', '/api/devices/remove', { device: PLUG });
-    expect(removed.json()).toMatchObject({ applied: 'now' });
+    expect(removed.json()).toMatchObject({ applied: 'now', message: 'left the Zigbee network' });
     expect(zigbee.devices()).toEqual([]);
     expect((await call('POST', '/api/devices/remove', { device: PLUG })).json().error.code).toBe('DEVICE_UNKNOWN');
   });

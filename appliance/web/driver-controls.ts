@@ -8,7 +8,18 @@ import type { Driver } from '../../drivers/types.js';
 export interface ZigbeeControl {
   permitJoin(seconds: number): Promise<void>;
   permitJoinEnd(): number | undefined;
-  removeDevice?(ieeeAddress: string): Promise<void>;
+  /** `left: false` when the device never confirmed and was forgotten anyway. */
+  removeDevice?(ieeeAddress: string): Promise<{ left: boolean } | void>;
+  /** Every device in the network, including one still being interviewed right after it joined. */
+  pairedDevices?(): PairedDevice[];
+}
+
+export interface PairedDevice {
+  ieeeAddress: string;
+  id: string;
+  interview: string;
+  name: string;
+  model: string;
 }
 
 export interface BleScanner {

@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { OutpostError, type Driver } from '../../drivers/types.js';
 import type { Logger } from '../log.js';
-import { zigbeeControl } from './driver-controls.js';
+import { zigbeeControl, type PairedDevice } from './driver-controls.js';
 
 /** Zigbee 3.0 caps one permit-join at 254 s; the page offers shorter spells. */
 const PermitJoin = Type.Object({ seconds: Type.Integer({ minimum: 0, maximum: 254 }) }, { additionalProperties: false });
@@ -13,6 +13,8 @@ export interface ZigbeeState {
   /** Pairing is open until then (ms since epoch); absent when closed. */
   permitJoinEnd?: number;
   canRemove?: boolean;
+  /** Devices in the network, a new one first listed as being interviewed; absent when the driver cannot list them. */
+  paired?: PairedDevice[];
 }
 
 /** Pairing from the page: open the network for a while, and the countdown the page shows while it is open. */
@@ -23,7 +25,13 @@ export function zigbeeRoutes(deps: { drivers: () => readonly Driver[]; log: Logg
     const health = zigbee.health();
     if (health.state !== 'ok') return { available: false, reason: `the Zigbee coordinator is ${health.state}${health.reason ? `: ${health.reason}` : ''}` };
     const end = zigbee.permitJoinEnd();
-    return { available: true, ...(end !== undefined && end > Date.now() ? { permitJoinEnd: end } : {}), canRemove: typeof zigbee.removeDevice === 'function' };
+    const paired = zigbee.pairedDevices?.().map(({ ieeeAddress, id, interview, name, model }) => ({ ieeeAddress, id, interview, name, model }));
+    return {
+      available: true,
+      ...(end !== undefined && end > Date.now() ? { permitJoinEnd: end } : {}),
+      canRemove: typeof zigbee.removeDevice === 'function',
+      ...(paired ? { paired } : {}),
+    };
   };
 
   return async (app: FastifyInstance): Promise<void> => {

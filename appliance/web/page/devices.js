@@ -30,13 +30,17 @@ async function removeDevice() {
   }
 }
 
+function listPaired(state) {
+  $('#zigbee-paired').replaceChildren(...(state.paired || []).map((d) => el('li', { 'data-paired': d.id }, `${d.name} (${d.model}): interview ${d.interview}`)));
+}
+
 // While pairing is open the table refreshes every 2 s, so a device that joins shows up without a reload.
 function showPairing(state) {
   clearInterval(countdown);
   clearInterval(pairingRefresh);
   const out = $('#zigbee-state');
-  $('#form-zigbee').dataset.available = String(state.available);
   if (!state.available) return void (out.textContent = `Not available: ${state.reason}`);
+  listPaired(state);
   const tick = () => {
     const left = Math.round(((state.permitJoinEnd ?? 0) - Date.now()) / 1000);
     out.textContent = left > 0 ? `Pairing open: ${left} s left. Put the device in pairing mode now.` : 'Pairing closed.';
@@ -45,7 +49,7 @@ function showPairing(state) {
   tick();
   if ((state.permitJoinEnd ?? 0) > Date.now()) {
     countdown = setInterval(tick, 1000);
-    pairingRefresh = setInterval(refreshDevices, 2000);
+    pairingRefresh = setInterval(() => { refreshDevices(); api('/api/zigbee').then(listPaired, () => undefined); }, 2000);
   }
 }
 
