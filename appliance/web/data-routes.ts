@@ -21,8 +21,9 @@ export function dataRoutes(deps: DataDeps) {
     });
 
     app.get('/api/devices', async (_request, reply) => {
-      const live = deps.drivers().flatMap((d) => d.devices());
-      if (live.length > 0) return live;
+      // Before the drivers are up the store's last known list stands in; after, a driver with no device is an empty list.
+      const drivers = deps.drivers();
+      if (drivers.length > 0) return drivers.flatMap((d) => d.devices());
       const store = deps.store();
       return store ? store.devices() : reply.code(503).send({ error: 'starting' });
     });

@@ -56,6 +56,7 @@ function showPairing(state) {
 async function refreshBle() {
   const ble = await api('/api/ble');
   const box = $('#ble-found');
+  $('#form-ble').hidden = !ble.available;
   if (!ble.available) return void box.replaceChildren(el('p', {}, `Not available: ${ble.reason}`));
   if (!ble.discovered.length) return void box.replaceChildren(el('p', {}, 'No new tags in range.'));
   box.replaceChildren(el('div', { class: 'scroll' }, el('table', {},

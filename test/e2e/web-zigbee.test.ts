@@ -1,0 +1,71 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { temperatureHumiditySensor } from '../../drivers/zigbee/emulator/device-catalog.js';
+import { ZnpEmulator } from '../../drivers/zigbee/emulator/znp-emulator.js';
+import { launchBrowser, type TestBrowser } from '../support/browser.js';
+import { OutpostProcess } from '../support/outpost-process.js';
+import { until } from '../support/until.js';
+
+const SENSOR = '0x00124b00c0ffee01';
+/** Interview and converter lookup run in the box's process on a loaded 2-core machine: wait for states, generously. */
+const WITHIN = { timeout: 30_000 };
+
+/**
+ * Pairing from the page: the box runs the real Zigbee driver against the ZNP emulator; the user opens
+ * pairing, an emulated sensor joins, and its row appears on the open page without a reload.
+ */
+describe('Zigbee pairing in Chromium', { timeout: 120_000 }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'outpost-web-zigbee-'));
+  const emulator = new ZnpEmulator();
+  let outpost: OutpostProcess;
+  let browser: TestBrowser;
+
+  beforeAll(async () => {
+    await emulator.start();
+    const config = join(dir, 'config.json');
+    writeFileSync(config, JSON.stringify({ zigbee: { enabled: true, port: emulator.path } }));
+    outpost = new OutpostProcess(['--config', config, '--data', join(dir, 'data')]);
+    await outpost.start();
+    await outpost.waitHealthy(60_000);
+    const [name = '', value = ''] = ((await outpost.adminHeaders()).cookie ?? '').split('=');
+    browser = await launchBrowser();
+    await browser.context.addCookies([{ name, value, url: outpost.httpUrl! }]);
+  }, 90_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await outpost?.stop();
+    await emulator.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('opens pairing with a countdown and shows a sensor that joins, live', async () => {
+    const { page } = browser;
+    await page.goto(outpost.httpUrl!);
+    await expect.poll(() => page.textContent('#zigbee-state'), WITHIN).toContain('Pairing closed');
+    await page.click('#form-zigbee > button:not([type])');
+    await expect.poll(() => page.textContent('#zigbee-state'), WITHIN).toMatch(/Pairing open: \d+ s left/);
+    const shown = await page.textContent('#zigbee-state');
+
+    // The emulated sensor is put in pairing mode: it joins once the coordinator admits it.
+    await until('the sensor joins the opened network', () => emulator.coordinator.network.join(temperatureHumiditySensor(SENSOR)), 10_000);
+    const row = page.locator(`tr[data-device="zigbee:${SENSOR}"]`);
+    await row.waitFor(WITHIN);
+    expect(await row.textContent()).toContain('SNZB-02');
+    expect(await page.textContent('#zigbee-state')).not.toBe(shown);
+    await row.scrollIntoViewIfNeeded();
+    await browser.screenshot('9-zigbee-joined');
+  });
+
+  it('removes the sensor from the network, and its row goes without a reload', async () => {
+    const { page } = browser;
+    await page.selectOption('#device-pick', `zigbee:${SENSOR}`);
+    await page.click('#device-remove');
+    await expect.poll(() => page.textContent('#device-answer'), WITHIN).toMatch(/left the Zigbee network|forgotten anyway/);
+    await expect.poll(() => page.locator(`tr[data-device="zigbee:${SENSOR}"]`).count(), WITHIN).toBe(0);
+    await page.click('#zigbee-stop');
+    await expect.poll(() => page.textContent('#zigbee-state'), WITHIN).toContain('Pairing closed');
+  });
+});
