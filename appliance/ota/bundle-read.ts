@@ -30,9 +30,15 @@ export async function readBundle(path: string, expect: BundleExpectations, sink?
   try {
     const reader = new Reader(fh, path, (await fh.stat()).size);
     const manifest = await readManifest(reader, expect);
-    for (const file of manifest.files) await readEntry(reader, file, sink);
-    if (reader.offset !== reader.size) {
-      throw refuse('OTA_FORMAT', path, `${reader.size - reader.offset} bytes follow the last file`);
+    try {
+      for (const file of manifest.files) await readEntry(reader, file, sink);
+      if (reader.offset !== reader.size) {
+        throw refuse('OTA_FORMAT', path, `${reader.size - reader.offset} bytes follow the last file`);
+      }
+    } catch (error) {
+      // The signature held, so the version is the signer's: the refusal can name it.
+      if (error instanceof OutpostError) error.context.version ??= manifest.version;
+      throw error;
     }
     return manifest;
   } finally {
@@ -53,11 +59,12 @@ async function readManifest(reader: Reader, expect: BundleExpectations): Promise
   }
   const manifest = parseManifest(manifestBytes);
   if (manifest.compatible !== expect.target) {
-    throw refuse('OTA_INCOMPATIBLE', path, `built for ${manifest.compatible}, this box is ${expect.target}`, { compatible: manifest.compatible });
+    throw refuse('OTA_INCOMPATIBLE', path, `built for ${manifest.compatible}, this box is ${expect.target}`, { compatible: manifest.compatible, version: manifest.version });
   }
   if (compareVersions(expect.runningVersion, manifest.minVersion) < 0) {
     throw refuse('OTA_TOO_OLD', path, `${manifest.version} updates from ${manifest.minVersion} or later, this box runs ${expect.runningVersion}`, {
       minVersion: manifest.minVersion,
+      version: manifest.version,
     });
   }
   return manifest;

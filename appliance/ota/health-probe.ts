@@ -3,6 +3,8 @@ export interface ProbeResult {
   healthy: boolean;
   /** Why not, in words for the update history. */
   problem?: string;
+  /** Waiting will not help: the version on trial finished starting and is not healthy. */
+  final?: boolean;
 }
 
 interface HealthBody {
@@ -12,9 +14,11 @@ interface HealthBody {
 
 /**
  * Healthy means: `/api/health` answers 200 and ready (every service started, the database open), it is
- * the version on trial answering (not the old one a guard already brought back), and the uplink is
- * connected if a broker is configured. The detector is not required: it reports `degraded` on a box
- * without a model or while it learns, which says nothing about the release.
+ * the version on trial answering (not the old one a guard already brought back), the uplink is
+ * connected if a broker is configured, and the detector is `ok` if detection is enabled (it is listed
+ * only then). The detector is `ok` only once its model answered the manifest's sample with the expected
+ * output in this process (`OnnxForecaster.create`): a release whose model or onnxruntime is broken
+ * leaves it `degraded`, and is rolled back.
  */
 export async function probeHealth(url: string, version: string, timeoutMs = 2000): Promise<ProbeResult> {
   let response: Response;
@@ -39,6 +43,9 @@ export async function probeHealth(url: string, version: string, timeoutMs = 2000
   }
   const uplink = body.services?.uplink?.state;
   if (uplink !== undefined && uplink !== 'connected' && uplink !== 'disabled') return { healthy: false, problem: `uplink ${uplink}` };
+  const detect = body.services?.detect;
+  // Detection loads its model once, before ready: a detector that is not ok by then stays so.
+  if (detect !== undefined && detect.state !== 'ok') return { healthy: false, final: true, problem: `detector ${detect.state ?? '?'}: its model did not answer its sample` };
   return { healthy: true };
 }
 

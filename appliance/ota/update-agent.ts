@@ -10,7 +10,7 @@ import { probeHealth } from './health-probe.js';
 import { ReleaseSlots } from './release-slots.js';
 import type { ServiceControl } from './service-control.js';
 import { unpackBundle } from './unpack.js';
-import { finish, readState, writeState, type UpdateInProgress, type UpdateRecord, type UpdateStep } from './update-state.js';
+import { finish, readState, stepTimings, writeState, type UpdateInProgress, type UpdateRecord, type UpdateStep } from './update-state.js';
 
 export interface UpdateAgentDeps {
   root: string;
@@ -31,7 +31,7 @@ const RESTORED_DEADLINE_MS = 120_000;
 const SPACE_MARGIN = 1.1;
 
 /** A step's outcome: the changes to persist before the next step runs, or a record that ends the update. */
-type Outcome = { next: Partial<UpdateInProgress> & { step: UpdateStep } } | { done: Omit<UpdateRecord, 'at' | 'durationMs' | 'from' | 'version'> } | 'reread';
+type Outcome = { next: Partial<UpdateInProgress> & { step: UpdateStep } } | { done: Omit<UpdateRecord, 'at' | 'durationMs' | 'from' | 'version'> & { version?: string } } | 'reread';
 
 /**
  * The update state machine. The state file names the step about to run and is written (temp, fsync,
@@ -77,7 +77,9 @@ export class UpdateAgent {
         this.persist({ ...(latest.update ?? update), ...outcome.next });
         continue;
       }
-      const record: UpdateRecord = { version: update.version ?? 'unknown', from: update.fromVersion, ...outcome.done, at: new Date().toISOString(), durationMs: Date.now() - update.startedAt };
+      const end = Date.now();
+      const timings = stepTimings(latest.update?.marks ?? update.marks, end);
+      const record: UpdateRecord = { version: update.version ?? 'unknown', from: update.fromVersion, ...outcome.done, at: new Date(end).toISOString(), durationMs: end - update.startedAt, timings };
       writeState(this.deps.root, finish(latest, record));
       // Uploads are ours to clean up, whatever the outcome; a file an operator passed on the command line is not.
       if (resolve(update.bundle).startsWith(`${uploadDir(this.deps.dataDir)}/`)) rmSync(update.bundle, { force: true });
@@ -93,19 +95,21 @@ export class UpdateAgent {
         try {
           const manifest = await readBundle(u.bundle, this.expectations(u));
           // Also what a power cut between finishing and deleting the upload would lead to: nothing to do.
-          if (manifest.version === u.fromVersion) throw new OutpostError('OTA_ALREADY_RUNNING', `${manifest.version} is the version running now`);
+          if (manifest.version === u.fromVersion) throw new OutpostError('OTA_ALREADY_RUNNING', `${manifest.version} is the version running now`, { version: manifest.version });
           if (readState(deps.root).refused.includes(manifest.version)) {
-            throw new OutpostError('OTA_REFUSED_VERSION', `${manifest.version} failed on this box before and is refused until cleared`);
+            throw new OutpostError('OTA_REFUSED_VERSION', `${manifest.version} failed on this box before and is refused until cleared`, { version: manifest.version });
           }
           const total = manifest.files.reduce((n, f) => n + f.size, 0);
           const fs = statfsSync(deps.root);
           if (fs.bavail * fs.bsize < total * SPACE_MARGIN) {
-            throw new OutpostError('OTA_NO_SPACE', `${total} bytes to unpack, ${fs.bavail * fs.bsize} free under ${deps.root}`);
+            throw new OutpostError('OTA_NO_SPACE', `${total} bytes to unpack, ${fs.bavail * fs.bsize} free under ${deps.root}`, { version: manifest.version });
           }
           return { next: { step: 'unpack', version: manifest.version, progress: { bytes: 0, total } } };
         } catch (error) {
           if (!(error instanceof OutpostError)) throw error;
-          return { done: { outcome: 'refused', code: error.code, reason: error.message } };
+          // A version is known only once the signature held; the record says 'unknown' otherwise.
+          const version = typeof error.context.version === 'string' ? { version: error.context.version } : {};
+          return { done: { outcome: 'refused', code: error.code, reason: error.message, ...version } };
         }
       case 'unpack': {
         if (slots.current() === u.toSlot || slots.committed() === u.toSlot) {
@@ -143,6 +147,7 @@ export class UpdateAgent {
       const result = await probeHealth(this.deps.healthUrl, u.version ?? '');
       if (result.healthy) return { next: { step: 'commit' } };
       problem = result.problem ?? problem;
+      if (result.final) return { next: { step: 'rollback', reason: `${u.version ?? 'new version'} not healthy: ${problem}` } };
       await sleep(this.deps.pollMs ?? 200);
     }
     return { next: { step: 'rollback', reason: `${u.version ?? 'new version'} not healthy within ${this.deps.deadlineMs / 1000} s: ${problem}` } };
@@ -180,7 +185,8 @@ export class UpdateAgent {
 
   /** Written before the step it names runs. `OUTPOST_OTA_KILL_AT=<step>` cuts power right there, for tests. */
   private persist(update: UpdateInProgress): void {
-    this.save(update);
+    const marks = update.marks?.[update.step] === undefined ? { ...update.marks, [update.step]: Date.now() } : update.marks;
+    this.save({ ...update, marks });
     if (process.env.OUTPOST_OTA_KILL_AT === update.step) process.kill(process.pid, 'SIGKILL');
   }
 

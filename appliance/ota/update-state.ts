@@ -18,6 +18,8 @@ export interface UpdateRecord {
   code?: string;
   at: string;
   durationMs: number;
+  /** Milliseconds spent in each step that ran, in order (a step re-run after a power cut counts from its first start). */
+  timings?: Partial<Record<UpdateStep, number>>;
 }
 
 export interface UpdateInProgress {
@@ -33,6 +35,8 @@ export interface UpdateInProgress {
   startedAt: number;
   reason?: string;
   progress?: { bytes: number; total: number };
+  /** When each step first started (ms epoch), for the record's timings. */
+  marks?: Partial<Record<UpdateStep, number>>;
 }
 
 export interface UpdateState {
@@ -68,4 +72,10 @@ export function writeState(root: string, state: UpdateState): void {
 export function finish(state: UpdateState, record: UpdateRecord): UpdateState {
   const refused = record.outcome === 'rolled-back' && !state.refused.includes(record.version) ? [...state.refused, record.version] : state.refused;
   return { refused, history: [record, ...state.history].slice(0, HISTORY) };
+}
+
+/** Time spent per step: from each step's first start to the next one's, the last one until `end`. */
+export function stepTimings(marks: Partial<Record<UpdateStep, number>> = {}, end: number): Partial<Record<UpdateStep, number>> {
+  const started = (Object.entries(marks) as [UpdateStep, number][]).sort((x, y) => x[1] - y[1]);
+  return Object.fromEntries(started.map(([step, at], i) => [step, (started[i + 1]?.[1] ?? end) - at]));
 }

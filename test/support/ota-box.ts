@@ -39,6 +39,7 @@ export class TestBox {
     port: number,
     maxAttempts: number,
     restartDelayMs: number,
+    appArgs: string[],
   ) {
     this.root = join(dir, 'opt');
     this.data = join(dir, 'var');
@@ -48,13 +49,16 @@ export class TestBox {
     mkdirSync(join(this.data, 'keys'));
     copyFileSync(this.keys.publicKey, join(this.data, 'keys', PUBKEY_FILE));
     this.slots = installFirstRelease(this.root, version);
-    this.systemd = new FakeSystemd({ root: this.root, dataDir: this.data, httpPort: port, maxAttempts, restartDelayMs });
+    this.systemd = new FakeSystemd({ root: this.root, dataDir: this.data, httpPort: port, maxAttempts, restartDelayMs, appArgs });
   }
 
-  /** `restartDelayMs` is systemd's RestartSec (2 s in the unit; 100 ms by default here, to keep tests short). */
-  static async start(options: { version?: string; maxAttempts?: number; restartDelayMs?: number } = {}): Promise<TestBox> {
+  /**
+   * `restartDelayMs` is systemd's RestartSec (2 s in the unit; 100 ms by default here, to keep tests short);
+   * `appArgs` go to every `outpost run` (`--mqtt URL`, `--node-id ID`).
+   */
+  static async start(options: { version?: string; maxAttempts?: number; restartDelayMs?: number; appArgs?: string[] } = {}): Promise<TestBox> {
     const dir = mkdtempSync(join(tmpdir(), 'outpost-ota-'));
-    const box = new TestBox(dir, options.version ?? '1.0.0', await freePort(), options.maxAttempts ?? 3, options.restartDelayMs ?? 100);
+    const box = new TestBox(dir, options.version ?? '1.0.0', await freePort(), options.maxAttempts ?? 3, options.restartDelayMs ?? 100, options.appArgs ?? []);
     await box.systemd.start();
     await box.serving(options.version ?? '1.0.0').catch((error: unknown) => {
       throw new Error(`${String(error)}; the app said:\n${box.systemd.output.join('').slice(-2000)}`);

@@ -7,6 +7,8 @@ import type { BundleManifest } from '../../appliance/ota/manifest.js';
 import { ReleaseSlots } from '../../appliance/ota/release-slots.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
+/** The built-in model a release carries, so its detector starts (and can be broken). */
+const MODEL_FILES = ['models/forecaster-mlp.json', 'models/forecaster-mlp.onnx'] as const;
 
 /** How a test release differs from the build under test. */
 export interface Variant {
@@ -18,6 +20,8 @@ export interface Variant {
   neverReady?: boolean;
   /** One more schema step, which also writes a row into a table the old schema has. */
   migrates?: boolean;
+  /** Its model no longer gives the output its manifest's sample expects. */
+  brokenModel?: boolean;
 }
 
 /** The row the `migrates` variant's migration commits, which must survive a rollback. */
@@ -30,13 +34,14 @@ export const MIGRATION_ROW = 'written-by-the-new-schema';
  */
 export function stageRelease(dir: string, version: string, variant: Variant = {}): string {
   mkdirSync(dir, { recursive: true });
-  for (const entry of ['dist', 'appliance/web/page']) cpSync(join(REPO, entry), join(dir, entry), { recursive: true });
+  for (const entry of ['dist', 'appliance/web/page', ...MODEL_FILES]) cpSync(join(REPO, entry), join(dir, entry), { recursive: true });
   const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as Record<string, unknown>;
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ ...pkg, version }, null, 2));
   const cli = join(dir, 'dist/appliance/cli.js');
   if (variant.exitsAtStart) writeFileSync(cli, "process.stderr.write('cannot start\\n');\nprocess.exit(3);\n");
   if (variant.hangs) writeFileSync(cli, 'setInterval(() => {}, 60_000);\n');
   if (variant.neverReady) patch(join(dir, 'dist/appliance/health.js'), "const ready = this.phase === 'ready';", 'const ready = false;');
+  if (variant.brokenModel) patch(join(dir, MODEL_FILES[0]), /"output":\s*(-?[0-9.e-]+)/, (_m, out: string) => `"output": ${Number(out) + 1}`);
   if (variant.migrates) {
     const step = `CREATE TABLE ota_probe (id INTEGER PRIMARY KEY); INSERT INTO counters (name, value) VALUES ('${MIGRATION_ROW}', 42);`;
     patch(join(dir, 'dist/appliance/store/migrations.js'), /(export const MIGRATIONS = \[[\s\S]*?,)\n\];/, `$1\n  \`${step}\`,\n];`);
@@ -44,9 +49,9 @@ export function stageRelease(dir: string, version: string, variant: Variant = {}
   return dir;
 }
 
-function patch(file: string, from: string | RegExp, to: string): void {
+function patch(file: string, from: string | RegExp, to: string | ((match: string, ...groups: string[]) => string)): void {
   const text = readFileSync(file, 'utf8');
-  const patched = text.replace(from, to);
+  const patched = typeof to === 'string' ? text.replace(from, to) : text.replace(from, to);
   if (patched === text) throw new Error(`test release: ${file} no longer matches ${String(from)}; update the variant`);
   writeFileSync(file, patched);
 }

@@ -29,7 +29,7 @@ export class FakeSystemd {
   private queue: Promise<void> = Promise.resolve();
   private controlPort = 0;
 
-  constructor(private readonly opts: { root: string; dataDir: string; httpPort: number; maxAttempts: number; restartDelayMs?: number }) {}
+  constructor(private readonly opts: { root: string; dataDir: string; httpPort: number; maxAttempts: number; restartDelayMs?: number; appArgs?: string[] }) {}
 
   get healthUrl(): string {
     return `http://127.0.0.1:${this.opts.httpPort}/api/health`;
@@ -88,7 +88,7 @@ export class FakeSystemd {
     this.wanted = true;
     const { root } = this.opts;
     await this.run([join(root, 'committed/dist/appliance/ota/guard.js'), '--root', root, '--max-attempts', String(this.opts.maxAttempts)]);
-    const args = [join(root, 'current/dist/appliance/cli.js'), 'run', '--data', this.opts.dataDir, '--scenario', 'none', '--http', `127.0.0.1:${this.opts.httpPort}`];
+    const args = [join(root, 'current/dist/appliance/cli.js'), 'run', '--data', this.opts.dataDir, '--scenario', 'none', '--http', `127.0.0.1:${this.opts.httpPort}`, ...(this.opts.appArgs ?? [])];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, OUTPOST_LOG_LEVEL: 'warn' } });
     this.child = child;
     child.stdout?.on('data', (c: Buffer) => this.output.push(c.toString()));
