@@ -19,6 +19,7 @@ import type { Logger } from './log.js';
 import { Pipeline } from './pipeline/pipeline.js';
 import { BundleDownload } from './ota/bundle-download.js';
 import { loadPublicKey } from './ota/keys.js';
+import { UpdateOutcomes } from './ota/update-outcomes.js';
 import { RuleEngine } from './rules/rule-engine.js';
 import { Store } from './store/store.js';
 import { SystemdNotifier } from './systemd-notify.js';
@@ -189,6 +190,9 @@ export class Appliance {
       await uplink.start();
       this.push('uplink', () => uplink.stop());
       this.health.register('uplink', () => ({ ...uplink.status() }));
+      const updateOutcomes = new UpdateOutcomes({ nodeId, dataDir, store, uplink, log: log.child({ service: 'ota' }) });
+      await updateOutcomes.start();
+      this.push('update outcomes', () => updateOutcomes.stop());
 
       tickLoop.on('tick', (event) => this.live.publish(event));
       const liveStream = new LocalStream({ config: config.live, nodeId, feed: this.live, log: log.child({ service: 'live' }) });
