@@ -7,7 +7,7 @@ import { ZigbeeConfigSchema } from '../../drivers/zigbee/config-schema.js';
 import { DetectConfigSchema } from '../detect/config-schema.js';
 import { LiveStreamSchema } from '../live/config-schema.js';
 import { RulesConfigSchema } from '../rules/config-schema.js';
-import { BrokerAccess, FailoverUrls, HomeAssistantSchema, UplinkSchema } from '../uplink/config-schema.js';
+import { BrokerAccess, FailoverUrls, HomeAssistantSchema, JsonVersion, UplinkSchema } from '../uplink/config-schema.js';
 
 /**
  * The appliance's configuration: one schema gives the TypeScript type, validation with the failing
@@ -33,6 +33,7 @@ export const ConfigSchema = Type.Object(
       {
         url: Type.Optional(Type.String({ pattern: '^(mqtts?|wss?|tcp|ssl)://', description: 'Broker URL; none keeps summaries in the outbox' })),
         failoverUrls: FailoverUrls,
+        jsonVersion: JsonVersion,
         ...BrokerAccess,
         homeAssistant: HomeAssistantSchema,
       },

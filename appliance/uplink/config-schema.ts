@@ -6,6 +6,13 @@ export const FailoverUrls = Type.Array(BrokerUrl, {
   default: [],
   description: 'Brokers tried in order while url is down (same credentials and TLS settings; JSON mode only)',
 });
+/**
+ * The JSON summary schema: 2 (one compact message per device and window) unless Home Assistant discovery is
+ * on, whose sensors read v1's one topic per device×metric; 1 for simple consumers. Alerts are the same in both.
+ */
+export const JsonVersion = Type.Optional(
+  Type.Union([Type.Literal(1), Type.Literal(2)], { description: 'JSON summary schema: 2 compact (default), 1 one message per device×metric (default with Home Assistant)' }),
+);
 /** How to reach and trust a broker: the same fields for every uplink and for the local live stream. */
 export const BrokerAccess = {
   username: Type.Optional(Type.String()),
@@ -46,6 +53,7 @@ export const UplinkSchema = Type.Object(
     mode: Type.Union([Type.Literal('json'), Type.Literal('sparkplug')], { default: 'json' }),
     url: BrokerUrl,
     failoverUrls: FailoverUrls,
+    jsonVersion: JsonVersion,
     ...BrokerAccess,
     downlink: Type.Boolean({ default: true, description: 'Accept config, commands, models and updates from this broker' }),
     sparkplug: SparkplugSchema,

@@ -3,7 +3,7 @@ import { OutpostError } from '../../drivers/types.js';
 import type { Logger } from '../log.js';
 import { BrokerFailover } from './broker-failover.js';
 import { describeConnectionError, jitteredBackoff, redactedUrl } from './broker-security.js';
-import { OutboxDrain } from './outbox-drain.js';
+import { OutboxDrain, type CombineRows } from './outbox-drain.js';
 import type { OutboxSource } from './outbox-source.js';
 import { topicSegment } from './summary-message.js';
 
@@ -46,6 +46,8 @@ export interface MqttUplinkDeps {
   /** Delay before a reconnect: `minMs`, doubled after each failed attempt, at most `maxMs`. */
   reconnect?: { minMs: number; maxMs: number };
   maxInFlight?: number;
+  /** How outbox rows become messages: JSON v2 combines a device's window into one; v1 sends each row as stored. */
+  combine?: CombineRows;
   /** Called once with the client, before it connects: the downlink and Home Assistant discovery hook in here. */
   attach?: readonly ((client: MqttClient) => void)[];
 }
@@ -112,6 +114,7 @@ export class MqttUplink {
       outbox: this.deps.outbox,
       log: this.deps.log,
       maxInFlight: this.deps.maxInFlight,
+      ...(this.deps.combine ? { combine: this.deps.combine } : {}),
       publish: (row, done) => client.publish(row.topic, row.payload, { qos: row.qos }, (err) => done(err)),
     });
     this.client = client;

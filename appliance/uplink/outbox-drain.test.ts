@@ -93,4 +93,25 @@ describe('OutboxDrain', () => {
     drain.close();
     expect(outbox.outboxStats()).toMatchObject({ depth: 1, oldestSeq: 2 });
   });
+
+  it('sends combined rows as one message and never splits a message at the end of a read', async () => {
+    const outbox = new MemoryOutbox();
+    for (const group of ['a', 'a', 'a', 'b', 'b', 'b', 'c', 'c']) outbox.enqueue(() => ({ topic: `t/${group}`, payload: Buffer.from(group) }));
+    const combine = (rows: readonly OutboxRow[]) => {
+      const out: (OutboxRow & { seqs: number[] })[] = [];
+      for (const row of rows) {
+        const last = out.at(-1);
+        if (last?.topic === row.topic && last.seqs.at(-1) === row.seq - 1) last.seqs.push(row.seq);
+        else out.push({ ...row, seqs: [row.seq] });
+      }
+      return out;
+    };
+    const messages: number[][] = [];
+    const drain = new OutboxDrain({ outbox, combine, log: silentLogger(), maxInFlight: 4, ackFlushMs: 5, publish: (message, done) => (messages.push([...message.seqs]), done()) });
+    drain.resume();
+    await until('every row acknowledged', () => outbox.outboxStats().depth === 0);
+    expect(messages).toEqual([[1, 2, 3], [4, 5, 6], [7, 8]]);
+    expect(drain.published).toBe(8);
+    drain.close();
+  });
 });

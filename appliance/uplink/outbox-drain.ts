@@ -1,14 +1,24 @@
 import type { Logger } from '../log.js';
 import type { OutboxRow, OutboxSource } from './outbox-source.js';
 
-/** Hands one row to the MQTT session; `done` runs on PUBACK (QoS 1) or once written (QoS 0). */
-export type PublishRow = (row: OutboxRow, done: (err?: Error) => void) => void;
+/** What goes out as one MQTT message: one outbox row, or several combined (`seqs`, in order). */
+export interface OutboxMessage extends OutboxRow {
+  seqs: readonly number[];
+}
+
+/** Hands one message to the MQTT session; `done` runs on PUBACK (QoS 1) or once written to the socket (QoS 0). */
+export type PublishRow = (message: OutboxMessage, done: (err?: Error) => void) => void;
+
+/** Turns rows read in seq order into messages; each row in exactly one message, messages in seq order. */
+export type CombineRows = (rows: readonly OutboxRow[]) => OutboxMessage[];
 
 export interface OutboxDrainDeps {
   outbox: OutboxSource;
   publish: PublishRow;
+  /** Several rows per message (JSON v2); one message per row without it. */
+  combine?: CombineRows;
   log: Logger;
-  /** Rows handed to the session and not yet acknowledged, at most. */
+  /** Messages handed to the session and not yet acknowledged, at most. */
   maxInFlight?: number;
   /** Acknowledged seqs are deleted in one call once this many are gathered… */
   ackBatch?: number;
@@ -34,6 +44,7 @@ export class OutboxDrain {
   private cursor = 0;
   private rewindTo: number | undefined;
   private readonly inFlight = new Set<number>();
+  private messagesInFlight = 0;
   private pendingAcks: number[] = [];
   private ackTimer: NodeJS.Timeout | undefined;
   private pumpImmediate: NodeJS.Immediate | undefined;
@@ -82,39 +93,51 @@ export class OutboxDrain {
   private pump(): void {
     this.pumpImmediate = undefined;
     const max = this.deps.maxInFlight ?? 64;
-    while (this.open && this.inFlight.size < max) {
+    while (this.open && this.messagesInFlight < max) {
       let rows: OutboxRow[];
       try {
-        rows = this.deps.outbox.outboxAfter(this.cursor, max - this.inFlight.size);
+        rows = this.deps.outbox.outboxAfter(this.cursor, max);
       } catch (err) {
         this.deps.log.error({ err }, 'uplink cannot read the outbox; will retry on the next commit');
         return;
       }
       if (rows.length === 0) return;
-      for (const row of rows) {
-        this.cursor = row.seq;
-        if (this.inFlight.has(row.seq)) continue;
-        if (!isPublishableTopic(row.topic)) {
-          // A broker drops the session on such a topic, so the row would block the outbox forever.
-          this.deps.log.error({ seq: row.seq, topic: row.topic }, 'uplink dropped an outbox row: invalid MQTT topic');
-          this.queueAck(row.seq);
-          continue;
-        }
-        this.inFlight.add(row.seq);
-        this.deps.publish(row, (err) => this.settle(row.seq, err));
+      const fresh = rows.filter((row) => !this.inFlight.has(row.seq));
+      const messages = this.deps.combine ? this.deps.combine(fresh) : fresh.map((row) => ({ ...row, seqs: [row.seq] }));
+      // The last message of a full read may go on past it: it is read again whole next time.
+      if (this.deps.combine && rows.length === max && messages.length > 1) messages.pop();
+      else this.cursor = rows[rows.length - 1]?.seq ?? this.cursor;
+      for (const message of messages) {
+        if (this.messagesInFlight >= max) return;
+        this.cursor = message.seqs[message.seqs.length - 1] ?? this.cursor;
+        this.send(message);
       }
     }
   }
 
-  private settle(seq: number, err: Error | undefined): void {
-    this.inFlight.delete(seq);
-    if (err) {
-      this.deps.log.debug({ seq, err: err.message }, 'uplink publish failed; row will be sent again');
-      this.rewindTo = Math.min(this.rewindTo ?? seq - 1, seq - 1);
+  private send(message: OutboxMessage): void {
+    if (!isPublishableTopic(message.topic)) {
+      // A broker drops the session on such a topic, so the row would block the outbox forever.
+      this.deps.log.error({ seq: message.seq, topic: message.topic }, 'uplink dropped an outbox row: invalid MQTT topic');
+      for (const seq of message.seqs) this.queueAck(seq);
       return;
     }
-    this.publishedRows++;
-    this.queueAck(seq);
+    for (const seq of message.seqs) this.inFlight.add(seq);
+    this.messagesInFlight++;
+    this.deps.publish(message, (err) => this.settle(message.seqs, err));
+  }
+
+  private settle(seqs: readonly number[], err: Error | undefined): void {
+    this.messagesInFlight--;
+    for (const seq of seqs) this.inFlight.delete(seq);
+    const first = seqs[0] ?? 0;
+    if (err) {
+      this.deps.log.debug({ seq: first, err: err.message }, 'uplink publish failed; row will be sent again');
+      this.rewindTo = Math.min(this.rewindTo ?? first - 1, first - 1);
+      return;
+    }
+    this.publishedRows += seqs.length;
+    for (const seq of seqs) this.queueAck(seq);
     this.notify();
   }
 

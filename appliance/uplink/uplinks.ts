@@ -12,6 +12,7 @@ import { HomeAssistantDiscovery, type DiscoveryStream } from './home-assistant-d
 import { MqttUplink, type UplinkStatus } from './mqtt-uplink.js';
 import { SharedOutbox, type CursorOutbox } from './shared-outbox.js';
 import { SparkplugEdgeNode } from './sparkplug-edge-node.js';
+import { compactSummaryMessages } from './summary-message-v2.js';
 
 export interface UplinksDeps {
   config: Readonly<Config>;
@@ -136,6 +137,10 @@ export class Uplinks {
       });
       return { name: config.name, service };
     }
+    const jsonVersion = config.jsonVersion ?? (config.homeAssistant.enabled ? 1 : 2);
+    if (jsonVersion === 2 && config.homeAssistant.enabled) {
+      throw new OutpostError('UPLINK_HA_NEEDS_V1', `uplink ${config.name}: Home Assistant sensors read JSON v1 topics; set jsonVersion 1 or leave it out`, { uplink: config.name });
+    }
     const discovery = config.homeAssistant.enabled
       ? new HomeAssistantDiscovery({
           nodeId,
@@ -148,7 +153,8 @@ export class Uplinks {
         })
       : undefined;
     if (discovery) attach.push(discovery.attach);
-    const service = new MqttUplink({ url: config.url, failoverUrls: config.failoverUrls, nodeId, outbox, log: uplinkLog, version, clientOptions, attach });
+    const combine = jsonVersion === 2 ? { combine: compactSummaryMessages } : {};
+    const service = new MqttUplink({ url: config.url, failoverUrls: config.failoverUrls, nodeId, outbox, log: uplinkLog, version, clientOptions, attach, ...combine });
     return { name: config.name, service, ...(discovery ? { discovery } : {}) };
   }
 }

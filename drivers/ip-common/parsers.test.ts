@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { OutpostError } from '../types.js';
 import * as doc from './fixtures/documented-payloads.js';
 import { parseMappedJson } from './json-mapping.js';
-import { parseOutpostSummary } from './outpost-summary.js';
+import { compactSummaryMessages } from '../../appliance/uplink/summary-message-v2.js';
+import { parseOutpostSummaries, summaryReadings } from './outpost-summary.js';
 import { parseSenmlCbor, parseSenmlJson } from './senml.js';
 import { parseShellyNotification } from './shelly-gen2.js';
 import { parseTasmotaSensor } from './tasmota.js';
@@ -165,15 +166,21 @@ describe('Outpost summaries from a gateway', () => {
   const summary = { v: 1, seq: 42, device: 'modbus:tcp/10.0.0.5:502/1', metric: 'power', unit: 'W', start: 0, end: 60_000, count: 60, min: 1, max: 3, mean: 2, last: 2, stddev: 0.5, maxScore: null };
 
   it('reads a summary as its mean at the window end, from the gateway device, with its sequence number', () => {
-    expect(parseOutpostSummary(JSON.stringify(summary))).toEqual({
-      measurements: [{ metric: 'power', unit: 'W', value: 2, ts: 60_000, source: 'modbus:tcp/10.0.0.5:502/1' }],
-      ignored: [],
-      seq: 42,
-    });
+    const entries = parseOutpostSummaries(JSON.stringify(summary));
+    expect(entries.map((e) => e.seq)).toEqual([42]);
+    expect(summaryReadings(entries)).toEqual({ measurements: [{ metric: 'power', unit: 'W', value: 2, ts: 60_000, source: 'modbus:tcp/10.0.0.5:502/1' }], ignored: [] });
+  });
+
+  it('reads a JSON v2 message as one summary per entry, each with its own seq', () => {
+    const rows = [42, 43].map((seq, i) => ({ seq, qos: 1 as const, topic: `outpost/gw/summary/d/${i ? 'energy' : 'power'}`, payload: Buffer.from(JSON.stringify({ ...summary, seq, metric: i ? 'energy' : 'power', unit: i ? 'kWh' : 'W' })) }));
+    const [message] = compactSummaryMessages(rows);
+    const entries = parseOutpostSummaries(message!.payload);
+    expect(entries.map((e) => [e.seq, e.metric, e.mean])).toEqual([[42, 'power', 2], [43, 'energy', 2]]);
   });
 
   it('refuses another schema version or a missing field', () => {
-    expect(refusal(() => parseOutpostSummary(JSON.stringify({ ...summary, v: 2 })))).toMatch(/^PAYLOAD_INVALID: summary schema version 2/);
-    expect(refusal(() => parseOutpostSummary(JSON.stringify({ ...summary, mean: undefined })))).toMatch(/needs seq, device, metric/);
+    expect(refusal(() => parseOutpostSummaries(JSON.stringify({ ...summary, v: 3 })))).toMatch(/^PAYLOAD_INVALID: summary schema version 3/);
+    expect(refusal(() => parseOutpostSummaries(JSON.stringify({ ...summary, mean: undefined })))).toMatch(/needs seq, device, metric/);
+    expect(refusal(() => parseOutpostSummaries(JSON.stringify({ v: 2, q: 1, d: 'x', s: 0, e: 1, m: [{ k: 'power' }] })))).toMatch(/entry 0 needs k, u and av/);
   });
 });

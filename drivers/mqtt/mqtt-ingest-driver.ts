@@ -4,7 +4,7 @@ import type { Logger } from '../../appliance/log.js';
 import type { MqttIngestDeviceConfig, RateLimitConfig } from '../ip-common/config-schema.js';
 import { IngestGate } from '../ip-common/ingest-gate.js';
 import { parseMappedJson } from '../ip-common/json-mapping.js';
-import { parseOutpostSummary } from '../ip-common/outpost-summary.js';
+import { parseOutpostSummaries, summaryReadings } from '../ip-common/outpost-summary.js';
 import type { ParseResult } from '../ip-common/measurement.js';
 import { parseReadingList } from '../ip-common/payload-formats.js';
 import { parseSenmlJson } from '../ip-common/senml.js';
@@ -113,14 +113,14 @@ export class MqttIngestDriver implements Driver {
 
   /** A summary seen before (a QoS 1 redelivery, a replay after an outage) is dropped, so each counts once. */
   private admitSummary(gate: IngestGate, name: string, payload: Buffer): void {
-    let seq = 0;
+    let top = this.lastSeq.get(name) ?? -1;
     gate.admit(name, () => {
-      const parsed = parseOutpostSummary(payload);
-      seq = parsed.seq;
-      const seen = this.lastSeq.get(name) ?? -1;
-      return seq <= seen ? { measurements: [], ignored: [] } : parsed;
+      const seen = top;
+      const entries = parseOutpostSummaries(payload).filter((entry) => entry.seq > seen);
+      top = Math.max(seen, ...entries.map((entry) => entry.seq));
+      return entries.length === 0 ? { measurements: [], ignored: [] } : summaryReadings(entries);
     });
-    this.lastSeq.set(name, Math.max(seq, this.lastSeq.get(name) ?? -1));
+    this.lastSeq.set(name, top);
   }
 }
 
@@ -135,6 +135,6 @@ function parse(device: MqttIngestDeviceConfig, payload: Buffer, nowMs: number): 
     case 'json':
       return device.mapping ? parseMappedJson(payload, device.mapping) : parseReadingList(payload);
     case 'outpost-summary':
-      return parseOutpostSummary(payload);
+      return summaryReadings(parseOutpostSummaries(payload));
   }
 }

@@ -2,6 +2,7 @@ import { buildScenario } from '../../drivers/sim/scenario.js';
 import type { Reading } from '../../drivers/types.js';
 import type { Summary } from '../../appliance/model/summary.js';
 import { Pipeline } from '../../appliance/pipeline/pipeline.js';
+import { decodePoint, encodePoint } from '../../drivers/modbus/profile.js';
 
 export interface UpstreamHour {
   /** Every reading of the hour, as the drivers would deliver them. */
@@ -30,7 +31,9 @@ export function factoryHour(opts: { windowSeconds: number; pollMs?: number; hour
         if (device.isDown(t)) continue;
         const id = `modbus:tcp/127.0.0.1:5020/${device.bus}/${device.unitId}`;
         for (const point of device.profile.points) {
-          visit({ device: id, metric: point.metric, value: device.read(point.metric, t), unit: point.unit, ts: t, quality: 'good' });
+          // The value as the driver reads it off the register: scaled integers keep only their resolution.
+          const value = decodePoint(point, encodePoint(point, device.read(point.metric, t)));
+          visit({ device: id, metric: point.metric, value, unit: point.unit, ts: t, quality: 'good' });
         }
       }
     }

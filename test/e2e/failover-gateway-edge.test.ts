@@ -9,6 +9,7 @@ import { startMosquitto, type Mosquitto } from '../support/mosquitto.js';
 import { recordTopic, type RecordingSubscriber } from '../support/mosquitto-subscriber.js';
 import { until } from '../support/until.js';
 import { postTemperatureEvery } from '../support/http-device.js';
+import { summariesReceived } from './summaries-received.js';
 
 /**
  * A gateway Outpost with two edge servers, each behind its own broker: `mqtt.url` is the first,
@@ -56,9 +57,11 @@ async function gatewayBroker(): Promise<string | undefined> {
   return uplink?.state === 'connected' ? uplink.broker : undefined;
 }
 
-/** Outbox seqs the gateway published (status messages carry none). */
-const seqs = (witness: RecordingSubscriber): number[] =>
-  witness.json().flatMap((body) => (typeof (body as { seq?: unknown }).seq === 'number' ? [(body as { seq: number }).seq] : []));
+/** Outbox seqs the gateway published: every summary entry and alert (status messages carry none). */
+const seqs = (witness: RecordingSubscriber): number[] => [
+  ...summariesReceived(witness).map((s) => s.seq),
+  ...witness.messages.filter((m) => m.topic.split('/')[2] === 'alert').map((m) => (JSON.parse(m.payload.toString()) as { seq: number }).seq),
+];
 
 beforeAll(async () => {
   brokerA = await startMosquitto({ persistenceDir: mkdtempSync(join(tmpdir(), 'outpost-broker-a-')) });

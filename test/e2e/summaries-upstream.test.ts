@@ -2,10 +2,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SummaryPayload } from '../../appliance/uplink/summary-message.js';
+import type { SummaryEntry } from '../../appliance/uplink/summary-message-v2.js';
+import { parseOutpostSummaries } from '../../drivers/ip-common/outpost-summary.js';
 import { startMosquitto, type Mosquitto } from '../support/mosquitto.js';
 import { recordTopic, type RecordingSubscriber } from '../support/mosquitto-subscriber.js';
 import { OutpostProcess } from '../support/outpost-process.js';
+import { summariesReceived } from './summaries-received.js';
 import { until } from '../support/until.js';
 
 
@@ -40,8 +42,8 @@ async function subscriber(url: string, nodeId: string, durable = false): Promise
 }
 
 /** Every seq from the first to the last arrived, in order, and a repeated seq always carried the same summary. */
-function expectNoLossNoConflict(sub: RecordingSubscriber): SummaryPayload[] {
-  const received = sub.json() as SummaryPayload[];
+function expectNoLossNoConflict(sub: RecordingSubscriber): SummaryEntry[] {
+  const received = summariesReceived(sub);
   const bySeq = new Map<number, string>();
   for (const s of received) {
     const body = JSON.stringify(s);
@@ -57,24 +59,27 @@ function expectNoLossNoConflict(sub: RecordingSubscriber): SummaryPayload[] {
 }
 
 describe('outpost run --scenario factory, end to end with a real Mosquitto', () => {
-  it('forwards window summaries of every emulated device with the documented schema', async () => {
+  it('forwards window summaries of every emulated device with the documented schema (JSON v2)', async () => {
     const mosquitto = await broker();
     const sub = await subscriber(mosquitto.url, 'line-1');
     const status = await recordTopic(mosquitto.url, 'outpost/line-1/status');
     cleanups.push(() => status.close());
     await outpost(['--scenario', 'factory', '--mqtt', mosquitto.url, '--window', '1', '--node-id', 'line-1', '--data', dataDir()]);
 
-    const devices = () => new Set((sub.json() as SummaryPayload[]).map((s) => s.device));
+    const devices = () => new Set(summariesReceived(sub).map((s) => s.device));
     await until('summaries from 28 or more emulated devices', () => devices().size >= 28, 30_000);
     const summaries = expectNoLossNoConflict(sub);
     const sample = summaries.find((s) => s.metric === 'temperature' && s.device.startsWith('modbus:tcp/'));
-    expect(sample).toMatchObject({ v: 1, unit: '°C' });
+    expect(sample).toMatchObject({ unit: '°C' });
     expect(sample!.end - sample!.start).toBe(1000);
     expect(sample!.min).toBeLessThanOrEqual(sample!.mean);
     expect(sample!.mean).toBeLessThanOrEqual(sample!.max);
     expect([...devices()].some((d) => d.startsWith('modbus:rtu/')), 'the RTU cold store reports too').toBe(true);
-    const topic = sub.messages.find((m) => JSON.parse(m.payload.toString()).seq === sample!.seq)?.topic;
-    expect(topic).toBe(`outpost/line-1/summary/${sample!.device.replaceAll('/', '%2F')}/temperature`);
+    const message = sub.messages.find((m) => parseOutpostSummaries(m.payload).some((s) => s.seq === sample!.seq));
+    expect(message?.topic).toBe(`outpost/line-1/summary/${sample!.device.replaceAll('/', '%2F')}`);
+    const body = JSON.parse(message!.payload.toString()) as { v: number; m: { k: string }[] };
+    expect(body.v).toBe(2);
+    expect(body.m.length, 'one message carries every series of the device').toBeGreaterThan(1);
     expect(JSON.parse(status.messages.at(-1)!.payload.toString())).toMatchObject({ state: 'online' });
   });
 
@@ -107,7 +112,7 @@ describe('outpost run --scenario factory, end to end with a real Mosquitto', () 
     const lastSeqDuringOutage = (await stats()).body.outbox;
     await mosquitto.restart();
 
-    await until('the outage backlog delivered', () => (sub.json() as SummaryPayload[]).some((s) => s.seq >= (lastSeqDuringOutage.oldestSeq ?? 0) + lastSeqDuringOutage.depth), 45_000);
+    await until('the outage backlog delivered', () => summariesReceived(sub).some((s) => s.seq >= (lastSeqDuringOutage.oldestSeq ?? 0) + lastSeqDuringOutage.depth), 45_000);
     expectNoLossNoConflict(sub);
   });
 });

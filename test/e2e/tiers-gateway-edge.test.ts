@@ -9,6 +9,7 @@ import { startMosquitto, type Mosquitto } from '../support/mosquitto.js';
 import { recordTopic, type RecordingSubscriber } from '../support/mosquitto-subscriber.js';
 import { until } from '../support/until.js';
 import { postTemperatureEvery } from '../support/http-device.js';
+import { summariesReceived } from './summaries-received.js';
 
 /**
  * A gateway Outpost forwarding its summaries over MQTT to an edge-server Outpost, which ingests them as
@@ -70,7 +71,7 @@ afterAll(async () => {
 describe('gateway → edge server → cloud', () => {
   it('the edge server sees the gateway device as <gateway>/<device> and forwards its summaries to the cloud', async () => {
     const summary = await until('an edge summary of the gateway device in the cloud', () =>
-      cloudSummaries.json().find((s) => (s as { device: string }).device === GATEWAY_DEVICE),
+      summariesReceived(cloudSummaries).find((s) => s.device === GATEWAY_DEVICE),
     15_000);
     expect(summary).toMatchObject({ metric: 'temperature', unit: '°C' });
   });
@@ -81,10 +82,10 @@ describe('gateway → edge server → cloud', () => {
     const cloudBefore = cloudSummaries.messages.length;
     await lan.restart();
     // Wait until the edge has taken every summary the gateway published, as the LAN witness saw them.
-    const distinct = () => new Set(gatewaySummaries.json().map((s) => (s as { seq: number }).seq)).size;
+    const distinct = () => new Set(summariesReceived(gatewaySummaries).map((s) => s.seq)).size;
     // Equal counts: nothing lost in the outage, and no redelivered summary (QoS 1 resend, replay) counted twice.
     await until('the edge to have taken each gateway summary once', async () => distinct() > 0 && (await edgeAccepted()) === distinct(), 20_000);
-    const windows = gatewaySummaries.json().map((s) => (s as { start: number }).start).sort((a, b) => a - b);
+    const windows = summariesReceived(gatewaySummaries).map((s) => s.start).sort((a, b) => a - b);
     const gaps = windows.slice(1).filter((start, i) => start - (windows[i] ?? start) > 1_000);
     expect(gaps, 'a 1 s window missing from the gateway summaries').toEqual([]);
     await until('edge summaries in the cloud after the outage', () => cloudSummaries.messages.length > cloudBefore, 15_000);

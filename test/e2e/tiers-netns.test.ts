@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordTopic, type RecordingSubscriber } from '../support/mosquitto-subscriber.js';
 import { until } from '../support/until.js';
+import { summariesReceived } from './summaries-received.js';
 
 /**
  * The tiers on separate network stacks: gateway, edge server and cloud broker each in a network namespace,
@@ -132,7 +133,7 @@ describe.skipIf(skipReason !== undefined)(`tiers in network namespaces${skipReas
   });
 
   it('gateway summaries cross to the edge server, whose summaries of mqtt:gw1/http:boiler reach the cloud', async () => {
-    await until('an edge summary of the gateway device in the cloud', () => cloud.json().some((s) => (s as { device: string }).device === 'mqtt:gw1/http:boiler'), 20_000);
+    await until('an edge summary of the gateway device in the cloud', () => summariesReceived(cloud).some((s) => s.device === 'mqtt:gw1/http:boiler'), 20_000);
   });
 
   it('with the edge server and its broker down for a while, the gateway buffers and replays with no window missing, and the edge forwards again', async () => {
@@ -141,12 +142,12 @@ describe.skipIf(skipReason !== undefined)(`tiers in network namespaces${skipReas
     await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS)); // the outage is what is under test
     lanBroker.start();
     edge.start();
-    const distinct = () => new Set(witness.json().map((s) => (s as { seq: number }).seq)).size;
+    const distinct = () => new Set(summariesReceived(witness).map((s) => s.seq)).size;
     const accepted = async () => (await health(MGMT.edge))?.mqtt?.counters?.devices.gw1?.accepted ?? -1;
     const cloudBefore = cloud.messages.length;
     // The edge restarted, so its counter starts again: it has to take what was queued and buffered since.
     await until('the edge to report again', async () => (await accepted()) > 0, 30_000);
-    const windows = witness.json().map((s) => (s as { start: number }).start).sort((a, b) => a - b);
+    const windows = summariesReceived(witness).map((s) => s.start).sort((a, b) => a - b);
     expect(windows.slice(1).filter((start, i) => start - (windows[i] ?? start) > 1_000), 'a window missing at the gateway').toEqual([]);
     expect(distinct()).toBeGreaterThan(OUTAGE_MS / 1000);
     await until('edge summaries in the cloud after the outage', () => cloud.messages.length > cloudBefore, 20_000);
