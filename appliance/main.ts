@@ -136,8 +136,11 @@ export class Appliance {
       this.intake = intake;
       const commands = new CommandRouter({ drivers: () => this.drivers });
       const configChange = new ConfigChange({ path: configPath, config });
+      // The scenario's rules join the configured ones, as its devices join the configured devices.
+      const rules = new RuleEngine({ rules: [...config.rules, ...(scenario?.rules ?? [])], write: (command) => commands.write(command), log: log.child({ service: 'rules' }) });
       const detection = new Detection({
         log: log.child({ service: 'detect' }),
+        rules,
         model: config.detect.model,
         installedDir: join(dataDir, 'models'),
         policy: { ...config.detect, cooldownMs: config.detect.cooldownSeconds * 1000 },
@@ -172,8 +175,6 @@ export class Appliance {
         this.push('detect', () => detection.stop());
         this.health.register('detect', () => ({ state: detection.active ? 'ok' : 'degraded', model: detection.model }));
       }
-      // The scenario's rules join the configured ones, as its devices join the configured devices.
-      const rules = new RuleEngine({ rules: [...config.rules, ...(scenario?.rules ?? [])], write: (command) => commands.write(command), log: log.child({ service: 'rules' }) });
       const tickLoop = new TickLoop({
         intake,
         detect: detection,

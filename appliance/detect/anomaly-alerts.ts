@@ -1,5 +1,6 @@
 import type { Reading } from '../../drivers/types.js';
 import type { Alert } from '../model/alert.js';
+import { StreamMap } from '../model/stream-map.js';
 
 export interface AlertPolicy {
   /** A score at or above this raises an alert. */
@@ -24,7 +25,7 @@ interface StreamAlert {
  * clear after `clearAfter` quiet readings, then stay silent for `cooldownMs` (by reading time).
  */
 export class AnomalyAlerts {
-  private readonly streams = new Map<string, StreamAlert>();
+  private readonly streams = new StreamMap<StreamAlert>();
 
   constructor(private readonly policy: AlertPolicy = DEFAULT_ALERT_POLICY) {}
 
@@ -33,11 +34,10 @@ export class AnomalyAlerts {
     const alerts: Alert[] = [];
     readings.forEach((reading, i) => {
       const score = scores[i] ?? 0;
-      const key = `${reading.device}\u0000${reading.metric}`;
-      let s = this.streams.get(key);
+      let s = this.streams.get(reading.device, reading.metric);
       if (!s) {
         s = { raised: false, quiet: 0, clearedAt: -Infinity };
-        this.streams.set(key, s);
+        this.streams.set(reading.device, reading.metric, s);
       }
       if (!s.raised) {
         if (score >= this.policy.raiseScore && reading.ts - s.clearedAt >= this.policy.cooldownMs) {

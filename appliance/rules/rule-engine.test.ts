@@ -43,6 +43,15 @@ describe('RuleEngine', () => {
     expect(written).toEqual([{ device: relay.device, output: relay.output, value: true }]);
   });
 
+  it('drives an output once for an anomaly handed over early by detection and again with the tick', async () => {
+    const { rulesEngine, written } = engine([{ name: 'odd', when: { kind: 'anomaly' }, then: relay }]);
+    const raised: Alert = { device: 'modbus:tcp/a/1', metric: 'temperature', kind: 'anomaly', state: 'raised', message: '', ts: 1 };
+    rulesEngine.act([raised]);
+    rulesEngine.apply([], [raised]);
+    await rulesEngine.settled();
+    expect(written).toEqual([{ device: relay.device, output: relay.output, value: true }]);
+  });
+
   it('logs a failed write instead of throwing into the tick', async () => {
     const { rulesEngine } = engine([{ name: 'hot', when: { kind: 'threshold', below: 0 }, then: relay }], true);
     expect(rulesEngine.apply([reading(-5, 1)], [])).toHaveLength(1);

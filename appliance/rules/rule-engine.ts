@@ -19,14 +19,26 @@ export class RuleEngine {
   /** Threshold rules currently violated, by rule and stream: an alert is raised on crossing, not on every reading. */
   private readonly violated = new Set<string>();
   private readonly writes = new Set<Promise<void>>();
+  /** Alerts already acted on: detection hands anomalies over as soon as they are raised, the tick again at its end. */
+  private readonly acted = new WeakSet<Alert>();
 
   constructor(private readonly deps: RuleEngineDeps) {}
 
   /** Returns the threshold alerts raised or cleared by these readings; starts the outputs for those and `anomalies`. */
   apply(readings: readonly Reading[], anomalies: readonly Alert[]): Alert[] {
     const thresholds = this.thresholds(readings);
-    for (const alert of [...anomalies, ...thresholds]) this.act(alert);
+    this.act(anomalies);
+    this.act(thresholds);
     return thresholds;
+  }
+
+  /** Starts the outputs of the rules these alerts match; an alert already acted on is skipped. */
+  act(alerts: readonly Alert[]): void {
+    for (const alert of alerts) {
+      if (this.acted.has(alert)) continue;
+      this.acted.add(alert);
+      this.drive(alert);
+    }
   }
 
   /** Resolves once every output write started so far has finished (tests, benchmarks, shutdown). */
@@ -54,7 +66,7 @@ export class RuleEngine {
     return alerts;
   }
 
-  private act(alert: Alert): void {
+  private drive(alert: Alert): void {
     for (const rule of this.deps.rules) {
       if (!rule.then || rule.when.kind !== alert.kind || !matches(rule, alert.device, alert.metric)) continue;
       const value = alert.state === 'raised' ? rule.then.value : rule.then.clearValue;
