@@ -28,8 +28,11 @@ const KEYS: Readonly<Record<string, { metric: string; unit: string; value: ToNum
   state: { metric: 'state', unit: '', value: onOff },
 };
 
-/** Keys that describe the radio or the device rather than the world: never readings, never "unknown". */
-const IGNORED = new Set(['linkquality', 'battery_low', 'voltage_battery', 'update', 'tamper']);
+/**
+ * Keys that describe the radio or the device rather than the world: never readings, never "unknown".
+ * A light's brightness is a setting, not a measurement; `ZigbeeDriver.pairedDevices()` shows it.
+ */
+const IGNORED = new Set(['linkquality', 'battery_low', 'voltage_battery', 'update', 'tamper', 'brightness', 'level_config']);
 
 export interface ConvertedReadings {
   readings: Reading[];

@@ -45,6 +45,11 @@ export class DeviceRegistry {
     };
   }
 
+  /** The converters' latest values for a device, as zigbee2mqtt would publish them (brightness, VOC index, ...). */
+  values(ieeeAddr: string): Record<string, unknown> {
+    return { ...this.state.get(ieeeAddr) };
+  }
+
   /** A device was heard from: it is alive. */
   seen(device: HerdsmanDevice, now: number): void {
     const before = this.health.get(device.ieeeAddr)?.state;
@@ -94,7 +99,12 @@ export class DeviceRegistry {
         this.warnOnce(`${device.ieeeAddr}/${String(msg.cluster)}/error`, { device: device.ieeeAddr, cluster: msg.cluster, err: error }, 'zigbee converter failed');
       }
     }
-    this.state.set(device.ieeeAddr, { ...meta.state, ...output });
+    if (msg.type === 'attributeReport' && Object.keys(output).length === 0) {
+      const attributes = Object.keys(msg.data).join(',');
+      this.warnOnce(`${device.ieeeAddr}/${String(msg.cluster)}/${attributes}`, { device: device.ieeeAddr, cluster: msg.cluster, attributes }, 'zigbee report not understood by the converter');
+    }
+    // Merged with the state as it is now: reports handled concurrently (level, then on/off) must not undo each other.
+    this.state.set(device.ieeeAddr, { ...this.state.get(device.ieeeAddr), ...output });
     const { readings, unknown } = readingsFromConverted(zigbeeId(device.ieeeAddr), output, now);
     for (const key of unknown) this.warnOnce(`${device.ieeeAddr}/${key}`, { device: device.ieeeAddr, key }, 'zigbee value has no canonical metric');
     if (readings.length > 0) this.deps.sink.readings(readings);

@@ -34,7 +34,11 @@ export interface PairedZigbeeDevice {
   interview: 'pending' | 'in-progress' | 'successful' | 'failed';
   name: string;
   model: string;
+  /** Outputs `write()` accepts: `state`, `brightness`. */
+  outputs: string[];
   health: DeviceInfo['health'];
+  /** The converters' latest values, including those with no canonical metric (a light's `brightness`). */
+  values: Record<string, unknown>;
 }
 
 /** The Zigbee driver among the running drivers, for the routes that permit joining and remove devices. */
@@ -149,7 +153,8 @@ export class ZigbeeDriver implements Driver {
       .map((d) => {
         const info = registry.info(d);
         const type = d.type === 'Router' ? 'router' : d.type === 'EndDevice' ? 'end-device' : 'unknown';
-        return { ieeeAddress: d.ieeeAddr, id: info.id, type, interview: INTERVIEW[d.interviewState], name: info.name, model: info.model, health: info.health };
+        const interview = INTERVIEW[d.interviewState];
+        return { ieeeAddress: d.ieeeAddr, id: info.id, type, interview, name: info.name, model: info.model, outputs: info.outputs, health: info.health, values: registry.values(d.ieeeAddr) };
       });
   }
 

@@ -25,13 +25,26 @@ export interface EmulatedDeviceSpec {
   endpoints: EmulatedEndpoint[];
   /** Attribute values by `endpoint/cluster`, then attribute id. */
   attributes: Record<string, Record<number, Attribute>>;
-  /** Cluster-specific commands the device obeys: returns the attribute changes they cause. */
+  /** Cluster-specific commands the device obeys: returns the attribute changes they cause, on this or another cluster of the endpoint. */
   onCommand?: (
-    endpoint: number,
-    cluster: number,
-    command: number,
-    current: (attr: number) => AttributeValue | undefined,
-  ) => Array<{ attr: number; value: AttributeValue }> | undefined;
+    command: { endpoint: number; cluster: number; command: number; payload: Buffer },
+    /** An attribute's value now, on the command's cluster unless another is named. */
+    current: (attr: number, cluster?: number) => AttributeValue | undefined,
+  ) => AttributeChange[] | undefined;
+  /**
+   * How a change is announced when it is not an attribute report: an IAS zone, for one, sends a
+   * zone status change notification. Returns the cluster-specific command, or undefined to report.
+   */
+  announce?: (endpoint: number, cluster: number, attr: number, value: AttributeValue) => { command: number; payload: Buffer } | undefined;
+}
+
+export interface AttributeChange {
+  /** The command's own cluster when absent. */
+  cluster?: number;
+  attr: number;
+  value: AttributeValue;
+  /** false: the value changes without a report, as an IAS zone's enrollment state does. */
+  report?: false;
 }
 
 /** A ZCL frame leaving the device: from which endpoint, on which cluster. */
@@ -66,6 +79,8 @@ export class EmulatedDevice {
     const current = this.attribute(endpoint, cluster, attr);
     if (!current) throw new RangeError(`${this.ieeeAddress} has no attribute ${endpoint}/${cluster}/${attr}`);
     current.value = value;
+    const special = this.spec.announce?.(endpoint, cluster, attr, value);
+    if (special) return { endpoint, cluster, data: encodeFromDevice(this.nextTsn(), special.command, special.payload, true) };
     return { endpoint, cluster, data: encodeFromDevice(this.nextTsn(), ZclGlobal.REPORT, attributeRecord(attr, current)) };
   }
 
@@ -78,11 +93,15 @@ export class EmulatedDevice {
       data: encodeFromDevice(frame.tsn, command, payload, specific),
     });
     if (frame.specific) {
-      const changes = this.spec.onCommand?.(endpoint, cluster, frame.command, (attr) => this.attribute(endpoint, cluster, attr)?.value);
+      const command = { endpoint, cluster, command: frame.command, payload: frame.payload };
+      const changes = this.spec.onCommand?.(command, (attr, other) => this.attribute(endpoint, other ?? cluster, attr)?.value);
       const out: DeviceFrame[] = [];
       const status = changes ? ZclStatus.SUCCESS : ZclStatus.UNSUP_CLUSTER_COMMAND;
       if (!frame.disableDefaultResponse || !changes) out.push(reply(ZclGlobal.DEFAULT_RSP, Buffer.from([frame.command, status])));
-      for (const c of changes ?? []) out.push(this.set(endpoint, cluster, c.attr, c.value));
+      for (const c of changes ?? []) {
+        const frame = this.set(endpoint, c.cluster ?? cluster, c.attr, c.value);
+        if (c.report !== false) out.push(frame);
+      }
       return out;
     }
     switch (frame.command) {

@@ -18,6 +18,7 @@ export const ZclGlobal = {
 export const ZclType = {
   BOOL: 0x10,
   BITMAP8: 0x18,
+  BITMAP16: 0x19,
   UINT8: 0x20,
   UINT16: 0x21,
   UINT24: 0x22,
@@ -25,6 +26,8 @@ export const ZclType = {
   UINT48: 0x25,
   INT16: 0x29,
   ENUM8: 0x30,
+  ENUM16: 0x31,
+  SINGLE: 0x39,
   STRING: 0x42,
   IEEE: 0xf0,
 } as const;
@@ -79,9 +82,16 @@ export function encodeValue(attr: Attribute): Buffer {
     case ZclType.UINT8:
     case ZclType.ENUM8:
       return Buffer.from([n & 0xff]);
-    case ZclType.UINT16: {
+    case ZclType.UINT16:
+    case ZclType.BITMAP16:
+    case ZclType.ENUM16: {
       const b = Buffer.alloc(2);
       b.writeUInt16LE(n);
+      return b;
+    }
+    case ZclType.SINGLE: {
+      const b = Buffer.alloc(4);
+      b.writeFloatLE(n);
       return b;
     }
     case ZclType.INT16: {
@@ -124,7 +134,11 @@ export function decodeValue(type: number, data: Buffer, at: number): { value: At
     case ZclType.ENUM8:
       return { value: data[at] ?? 0, size: 1 };
     case ZclType.UINT16:
+    case ZclType.BITMAP16:
+    case ZclType.ENUM16:
       return { value: data.readUInt16LE(at), size: 2 };
+    case ZclType.SINGLE:
+      return { value: data.readFloatLE(at), size: 4 };
     case ZclType.INT16:
       return { value: data.readInt16LE(at), size: 2 };
     case ZclType.UINT24:
