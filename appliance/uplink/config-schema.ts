@@ -41,7 +41,10 @@ export const SparkplugSchema = Type.Object(
     edgeNodeId: Type.Optional(TopicLevel),
     /** Hold births and data while this host application's STATE is not online. */
     primaryHostId: Type.Optional(TopicLevel),
-    dataQos: Type.Union([Type.Literal(0), Type.Literal(1)], { default: 1, description: 'Sparkplug says 0; 1 keeps rows until the broker has them' }),
+    dataQos: Type.Union([Type.Literal(0), Type.Literal(1)], {
+      default: 0,
+      description: 'QoS of births and data. 0 (Sparkplug 3.0): a row leaves the outbox once written to the socket; 1: once the broker acknowledged it',
+    }),
   },
   { additionalProperties: false, default: {} },
 );

@@ -9,6 +9,7 @@ import type { OutboxRow, OutboxSource } from './outbox-source.js';
 import { rowContent } from './outbox-row-content.js';
 import { SparkplugCatalog } from './sparkplug-catalog.js';
 import { SparkplugCommands } from './sparkplug-commands.js';
+import { PrimaryHostState } from './sparkplug-host-state.js';
 import { rowMessages } from './sparkplug-row-messages.js';
 import * as msg from './sparkplug-messages.js';
 
@@ -27,9 +28,11 @@ export interface SparkplugEdgeNodeDeps extends msg.EdgeNodeId {
   clientOptions?: UplinkClientOptions;
   reconnect?: { minMs: number; maxMs: number };
   /**
-   * QoS of births and data. Sparkplug 3.0 asks for 0; the default 1 keeps the outbox promise (a row leaves
-   * the outbox only once the broker has it). Births share it because brokers keep order only within one
-   * QoS: a QoS 0 DBIRTH overtakes queued QoS 1 DDATA and a host sees a seq gap. NDEATH is always QoS 1.
+   * QoS of births and data: 0 by default, as Sparkplug 3.0 asks. Then a row leaves the outbox once mqtt.js
+   * has written its DDATA to the socket (with the session down it is not written and stays); a broker that
+   * dies with it unforwarded loses it, and the host sees the seq gap. 1 keeps the full outbox promise (a row
+   * leaves only on the broker's PUBACK) for plants that want it. Births share the QoS because brokers keep
+   * order only within one QoS (a QoS 0 DBIRTH would overtake queued QoS 1 DDATA). NDEATH is always QoS 1.
    */
   dataQos?: 0 | 1;
   /** Called with each session's client before it connects: the downlink hooks in here. */
@@ -58,6 +61,7 @@ export class SparkplugEdgeNode {
   private sessionBdSeq = 0;
   private unspentBdSeq: number | undefined;
   private hostOnline = true;
+  private hostState: PrimaryHostState | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private delayMs = 0;
   private published = 0;
@@ -68,6 +72,9 @@ export class SparkplugEdgeNode {
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
+    const host = this.deps.primaryHostId;
+    // Kept across sessions: a STATE older than one seen in an earlier session is stale too.
+    this.hostState ??= host === undefined ? undefined : new PrimaryHostState({ host, log: this.deps.log });
     this.connectSession();
   }
 
@@ -161,7 +168,7 @@ export class SparkplugEdgeNode {
       });
     });
     client.on('message', (topic, payload) => {
-      if (topic.startsWith('spBv1.0/STATE/')) this.hostState(client, payload);
+      if (topic.startsWith('spBv1.0/STATE/')) this.hostChanged(client, payload);
       else if (topic.startsWith(`spBv1.0/${this.deps.groupId}/`)) commands.handle(topic, payload);
     });
     client.on('error', (err: Error & { code?: unknown }) => {
@@ -220,14 +227,9 @@ export class SparkplugEdgeNode {
     }
   }
 
-  private hostState(client: MqttClient, payload: Buffer): void {
-    let online = false;
-    try {
-      online = (JSON.parse(payload.toString('utf8')) as { online?: unknown }).online === true;
-    } catch {
-      this.deps.log.warn({ host: this.deps.primaryHostId }, 'primary host STATE is not JSON; treating it as offline');
-    }
-    if (online === this.hostOnline) return;
+  private hostChanged(client: MqttClient, payload: Buffer): void {
+    const online = this.hostState?.receive(payload);
+    if (online === undefined || online === this.hostOnline) return;
     this.hostOnline = online;
     this.deps.log.info({ host: this.deps.primaryHostId, online }, 'sparkplug primary host state changed');
     // Offline: hold everything in the outbox. Online again: a fresh birth, then the backlog.
@@ -237,7 +239,7 @@ export class SparkplugEdgeNode {
   }
 
   private get qos(): 0 | 1 {
-    return this.deps.dataQos ?? 1;
+    return this.deps.dataQos ?? 0;
   }
 
   private nextSeq(): number {

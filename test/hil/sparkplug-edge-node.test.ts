@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { connectAsync } from 'mqtt';
+import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Command, DeviceInfo } from '../../drivers/types.js';
 import { silentLogger } from '../../appliance/log.js';
@@ -220,6 +221,54 @@ describe('Sparkplug B edge node against a real Mosquitto', () => {
     await scada.publishAsync('spBv1.0/STATE/scada-1', JSON.stringify({ online: true, timestamp: Date.now() }), { retain: true, qos: 1 });
     await until('the backlog after a birth', () => spb.ofType('DDATA').length === 5);
     expect(spb.decoded()[0]?.type).toBe('NBIRTH');
+    expect(sparkplugViolations(spb.decoded())).toEqual([]);
+  });
+
+  it('sends births and data at QoS 0 by default (Sparkplug 3.0) and at QoS 1 with dataQos 1, emptying the outbox either way', async () => {
+    const qosOf = async (dataQos: 0 | 1 | undefined) => {
+      const sub = await connectAsync(broker.url);
+      cleanups.push(() => sub.endAsync());
+      const received: { type: string; qos: number }[] = [];
+      sub.on('message', (topic, _payload, packet) => received.push({ type: topic.split('/')[2] ?? '', qos: packet.qos }));
+      await sub.subscribeAsync(`spBv1.0/${GROUP}/#`, { qos: 1 });
+      const outbox = new MemoryOutbox();
+      fill(outbox, 3);
+      const { node } = await edgeNode({ outbox, ...(dataQos === undefined ? {} : { dataQos }) });
+      await until('3 DDATA', () => received.filter((m) => m.type === 'DDATA').length === 3);
+      await until('the outbox emptied', () => outbox.outboxStats().depth === 0);
+      await node.stop();
+      await until('the NDEATH', () => received.some((m) => m.type === 'NDEATH'));
+      await sub.endAsync();
+      return Object.fromEntries(received.map((m) => [m.type, m.qos]));
+    };
+    expect(await qosOf(undefined)).toEqual({ NBIRTH: 0, DBIRTH: 0, DDATA: 0, NDEATH: 1 });
+    expect(await qosOf(1)).toEqual({ NBIRTH: 1, DBIRTH: 1, DDATA: 1, NDEATH: 1 });
+  });
+
+  it('ignores a primary host STATE older than the last one seen: a late offline does not hold data', async () => {
+    const spb = await host();
+    const lines: string[] = [];
+    const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+    const scada = await connectAsync(broker.url);
+    cleanups.push(async () => {
+      await scada.publishAsync('spBv1.0/STATE/scada-2', '', { retain: true, qos: 1 });
+      await scada.endAsync();
+    });
+    const onlineAt = Date.now();
+    await scada.publishAsync('spBv1.0/STATE/scada-2', JSON.stringify({ online: true, timestamp: onlineAt }), { retain: true, qos: 1 });
+    const outbox = new MemoryOutbox();
+    fill(outbox, 2);
+    const { node } = await edgeNode({ outbox, primaryHostId: 'scada-2', log });
+    await until('2 DDATA', () => spb.ofType('DDATA').length === 2);
+    // The death of the host's previous session, delivered late.
+    await scada.publishAsync('spBv1.0/STATE/scada-2', JSON.stringify({ online: false, timestamp: onlineAt - 60_000 }), { qos: 1 });
+    await until('the stale STATE seen', () => lines.some((l) => l.includes('older than the last one')));
+    fill(outbox, 2);
+    node.notify();
+    await until('data still flowing', () => spb.ofType('DDATA').length === 4);
+    await scada.publishAsync('spBv1.0/STATE/scada-2', JSON.stringify({ online: false, timestamp: onlineAt + 1 }), { qos: 1 });
+    // A newer one is taken: the host is offline now.
+    await until('the host offline', () => lines.some((l) => l.includes('primary host state changed') && l.includes('"online":false')));
     expect(sparkplugViolations(spb.decoded())).toEqual([]);
   });
 });
