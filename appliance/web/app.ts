@@ -17,10 +17,12 @@ import { installErrorHandling } from './http-errors.js';
 import type { LiveFeed } from './live-feed.js';
 import { liveRoutes } from './live-routes.js';
 import { Nmcli, type NetworkManager } from './network-manager.js';
+import { networkRoutes } from './network-routes.js';
 import { loadPage, pageRoutes } from './page-routes.js';
 import { sessionRoutes } from './session-routes.js';
-import { setupRoutes } from './setup-routes.js';
+import { setupRoutes, type SetupDeps } from './setup-routes.js';
 import { systemRoutes } from './system-routes.js';
+import { TimeZoneSetter } from './time-zone.js';
 import { zigbeeRoutes } from './zigbee-routes.js';
 
 export interface WebDeps {
@@ -39,6 +41,7 @@ export interface WebDeps {
   current: () => { nodeId: string; mqttUrl: string | undefined };
   startModbusDevice: (config: ModbusDeviceConfig) => Promise<void>;
   network?: NetworkManager;
+  timeZone?: SetupDeps['timeZone'];
   thermalRoot?: string;
 }
 
@@ -54,14 +57,15 @@ export function buildWebApp(deps: WebDeps): FastifyInstance {
   const config = new ConfigFile({ dataDir: deps.dataDir, path: deps.configPath });
   void app.register(dataRoutes(deps));
   void app.register(sessionRoutes(deps.access));
-  void app.register(setupRoutes({ access: deps.access, config, current: deps.current }));
+  void app.register(setupRoutes({ access: deps.access, config, current: deps.current, timeZone: deps.timeZone ?? new TimeZoneSetter() }));
   void app.register(deviceRoutes({ drivers: deps.drivers, config, startModbusDevice: deps.startModbusDevice, log: deps.log }));
   const pending = new Map<string, string>();
   void app.register(deviceEditRoutes({ drivers: deps.drivers, config, log: deps.log, pending }));
   void app.register(zigbeeRoutes({ drivers: deps.drivers, log: deps.log }));
   void app.register(bleRoutes({ drivers: deps.drivers, config, log: deps.log }));
   void app.register(gpioRoutes({ drivers: deps.drivers, config, log: deps.log, pending }));
-  void app.register(systemRoutes({ ...deps, network: deps.network ?? new Nmcli() }));
+  void app.register(systemRoutes(deps));
+  void app.register(networkRoutes({ network: deps.network ?? new Nmcli(), log: deps.log }));
   void app.register(liveRoutes(deps.live));
   void app.register(pageRoutes(loadPage()));
   void app.register(updateRoutes({ dataDir: deps.dataDir, version: deps.version, log: deps.log }));

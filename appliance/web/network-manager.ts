@@ -1,4 +1,6 @@
-import { execFile } from 'node:child_process';
+import { OutpostError } from '../../drivers/types.js';
+import { isMissing, runCommand, type CommandRunner } from './command-runner.js';
+import { ipv4Args, wifiArgs, type Ipv4Input, type WifiInput } from './nmcli-commands.js';
 
 export interface NetworkStatus {
   available: boolean;
@@ -10,19 +12,18 @@ export interface NetworkStatus {
 /** What the page needs from NetworkManager; one implementation calls `nmcli`, tests give their own runner. */
 export interface NetworkManager {
   status(): Promise<NetworkStatus>;
+  /** Joins a Wi-Fi network (NetworkManager keeps it as a connection for later boots). */
+  applyWifi(input: WifiInput): Promise<void>;
+  /** DHCP or a static address for the connection on one device, applied at once. */
+  applyIpv4(input: Ipv4Input): Promise<void>;
 }
 
-export type CommandRunner = (file: string, args: readonly string[]) => Promise<string>;
-
-const runCommand: CommandRunner = (file, args) =>
-  new Promise((resolve, reject) =>
-    execFile(file, args, { timeout: 5_000 }, (error, stdout) => (error ? reject(error) : resolve(stdout))),
-  );
+const NOT_INSTALLED = 'NetworkManager (nmcli) is not installed on this system';
 
 /**
  * Network settings go through NetworkManager when the image has it; where `nmcli` is missing (a laptop,
- * a container, this CI) the page says so instead of pretending. Wi-Fi and static IP changes are not
- * applied from the page yet: only the state is read.
+ * a container, this CI) the page says so instead of pretending. Input is checked before nmcli runs, and
+ * nmcli's own complaint (no such network, wrong passphrase) comes back as the message.
  */
 export class Nmcli implements NetworkManager {
   constructor(private readonly run: CommandRunner = runCommand) {}
@@ -32,8 +33,7 @@ export class Nmcli implements NetworkManager {
     try {
       out = await this.run('nmcli', ['-t', '-f', 'DEVICE,TYPE,STATE,CONNECTION', 'device', 'status']);
     } catch (error) {
-      const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-      return { available: false, reason: missing ? 'NetworkManager (nmcli) is not installed on this system' : `nmcli failed: ${(error as Error).message}` };
+      return { available: false, reason: isMissing(error) ? NOT_INSTALLED : `nmcli failed: ${(error as Error).message}` };
     }
     const devices = out
       .split('\n')
@@ -44,5 +44,27 @@ export class Nmcli implements NetworkManager {
         return { device, type, state, connection };
       });
     return { available: true, devices };
+  }
+
+  async applyWifi(input: WifiInput): Promise<void> {
+    await this.nmcli(wifiArgs(input), 'ssid');
+  }
+
+  async applyIpv4(input: Ipv4Input): Promise<void> {
+    const status = await this.status();
+    if (!status.available) throw new OutpostError('NOT_AVAILABLE', status.reason ?? NOT_INSTALLED, { field: 'device' });
+    const device = status.devices?.find((d) => d.device === input.device);
+    if (!device) throw new OutpostError('NETWORK_INVALID', `no network device ${input.device} (known: ${status.devices?.map((d) => d.device).join(', ')})`, { field: 'device' });
+    if (device.connection === '') throw new OutpostError('NETWORK_INVALID', `${input.device} has no connection to change; connect it first`, { field: 'device' });
+    for (const args of ipv4Args(device.connection, input)) await this.nmcli(args, 'address');
+  }
+
+  private async nmcli(args: string[], field: string): Promise<void> {
+    try {
+      await this.run('nmcli', args);
+    } catch (error) {
+      if (isMissing(error)) throw new OutpostError('NOT_AVAILABLE', NOT_INSTALLED, { field });
+      throw new OutpostError('NETWORK_APPLY_FAILED', `nmcli refused: ${(error as Error).message}`, { field }, { cause: error });
+    }
   }
 }

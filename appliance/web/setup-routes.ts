@@ -5,6 +5,7 @@ import type { AccessControl } from '../auth/access-control.js';
 import { BrokerInput, checkBroker } from './broker-settings.js';
 import type { ConfigFile } from './config-file.js';
 import { probeBroker } from './mqtt-probe.js';
+import type { AppliedSetting } from './time-zone.js';
 import { currentSession, startSession } from './session-routes.js';
 
 const Code = Type.Object({ code: Type.String({ minLength: 1, maxLength: 64 }) });
@@ -23,6 +24,24 @@ export interface SetupDeps {
   config: ConfigFile;
   /** The running node id and broker, to fill the form. */
   current: () => { nodeId: string; mqttUrl: string | undefined };
+  timeZone: { apply(timeZone: string): Promise<AppliedSetting> };
+}
+
+/**
+ * How each part of a settings change took effect. The site name is the page's own and applies at once;
+ * the node name and broker are the uplink's, which is built at start and has no way to be rebuilt
+ * in place, so they apply after a restart.
+ */
+export interface SettingsOutcome {
+  siteName: 'now';
+  timeZone: AppliedSetting;
+  uplink: 'unchanged' | 'after-restart';
+  restartNeeded: boolean;
+}
+
+async function outcome(deps: SetupDeps, body: { nodeName: string; timeZone: string }, broker: BrokerInput | undefined): Promise<SettingsOutcome> {
+  const restartNeeded = broker !== undefined || body.nodeName !== deps.current().nodeId;
+  return { siteName: 'now', timeZone: await deps.timeZone.apply(body.timeZone), uplink: restartNeeded ? 'after-restart' : 'unchanged', restartNeeded };
 }
 
 function checkTimeZone(timeZone: string): void {
@@ -33,7 +52,7 @@ function checkTimeZone(timeZone: string): void {
   }
 }
 
-/** A broker given with an empty URL means "no uplink for now". */
+/** A broker given with an empty URL means "leave the broker as it is". */
 const brokerOf = (mqtt: BrokerInput | undefined) => (mqtt && mqtt.url.trim() !== '' ? checkBroker(mqtt) : undefined);
 
 /**
@@ -64,7 +83,7 @@ export function setupRoutes(deps: SetupDeps) {
       access.checkNewPassword(body.password, [body.siteName, body.nodeName]);
       config.saveNodeAndBroker(body.nodeName, broker);
       const admin = await access.completeSetup(setup, body.password, { siteName: body.siteName, timeZone: body.timeZone });
-      return { ...startSession(request, reply, admin), restartNeeded: broker !== undefined || body.nodeName !== deps.current().nodeId };
+      return { ...startSession(request, reply, admin), ...(await outcome(deps, body, broker)) };
     });
 
     app.get('/api/settings', async () => ({ site: access.site ?? null, ...deps.current() }));
@@ -75,7 +94,7 @@ export function setupRoutes(deps: SetupDeps) {
       const broker = brokerOf(body.mqtt);
       config.saveNodeAndBroker(body.nodeName, broker);
       access.updateSite({ siteName: body.siteName, timeZone: body.timeZone });
-      return { saved: true, restartNeeded: true };
+      return { saved: true, ...(await outcome(deps, body, broker)) };
     });
 
     app.post('/api/setup/redo', { schema: { body: Redo } }, async (request) => {

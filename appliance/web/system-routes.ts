@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { HealthRegistry } from '../health.js';
 import type { Store } from '../store/store.js';
-import type { NetworkManager } from './network-manager.js';
 import { systemInfo } from './system-info.js';
 
 export interface SystemDeps {
@@ -9,11 +8,10 @@ export interface SystemDeps {
   dataDir: string;
   health: HealthRegistry;
   store: () => Store | undefined;
-  network: NetworkManager;
   thermalRoot?: string;
 }
 
-/** The box itself: release, load, storage and flash wear; the uplink and its backlog; the network. */
+/** The box itself: release, load, storage and flash wear; the uplink and its backlog. */
 export function systemRoutes(deps: SystemDeps) {
   return async (app: FastifyInstance): Promise<void> => {
     app.get('/api/system', async () => {
@@ -31,7 +29,5 @@ export function systemRoutes(deps: SystemDeps) {
       const status = deps.health.report().services.uplink ?? { state: 'starting' };
       return { ...status, outbox: deps.store()?.outboxStats() ?? null };
     });
-
-    app.get('/api/network', async () => deps.network.status());
   };
 }

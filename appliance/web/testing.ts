@@ -11,6 +11,7 @@ import { silentLogger } from '../log.js';
 import { Store } from '../store/store.js';
 import { buildWebApp, type WebDeps } from './app.js';
 import { LiveFeed } from './live-feed.js';
+import { TimeZoneSetter } from './time-zone.js';
 
 export const ADMIN_PASSWORD = 'Correct-Horse-42';
 
@@ -50,6 +51,8 @@ export async function testWeb(overrides: Partial<WebDeps> = {}): Promise<TestWeb
     configPath: join(dataDir, 'config.json'),
     current: () => ({ nodeId: 'test-node', mqttUrl: undefined }),
     startModbusDevice: async (config) => void added.push(config),
+    // Never the host's own clock: a test that wants timedatectl passes a setter with a fake on PATH.
+    timeZone: new TimeZoneSetter(async () => Promise.reject(Object.assign(new Error('spawn timedatectl ENOENT'), { code: 'ENOENT' }))),
     ...overrides,
   });
   await app.ready();
