@@ -1,15 +1,18 @@
 import type { Logger } from '../../appliance/log.js';
 
 const UNPI_PARSER = 'zh:zstack:unpi:parser';
+const ZNP = 'zh:zstack:znp';
+/** What herdsman's ZNP layer logs (as an error) for a well-formed frame whose command it does not know. */
+const UNKNOWN_COMMAND = 'Error while parsing to ZpiObject';
+
+type Log = (message: string | (() => string), namespace: string) => void;
 
 /**
  * Routes zigbee-herdsman's log into ours. Herdsman keeps one process-wide logger, so the last driver to
  * start wins; its debug chatter (every frame) stays at our debug level, except that a frame it dropped
- * (bad FCS) is a fault the user should see, so it becomes a warning with a code. The converters take
- * a logger of the same shape and get the same routing.
+ * (bad FCS, unknown command) is a fault the user should see, so it becomes a warning with a code rather
+ * than a herdsman error. The converters take a logger of the same shape and get the same routing.
  */
-type Log = (message: string | (() => string), namespace: string) => void;
-
 export function routeHerdsmanLog(log: Logger, setHerdsmanLogger: (logger: { debug: Log; info: Log; warning: Log; error: Log }) => void): void {
   const text = (m: string | (() => string)): string => (typeof m === 'function' ? m() : m);
   setHerdsmanLogger({
@@ -22,6 +25,10 @@ export function routeHerdsmanLog(log: Logger, setHerdsmanLogger: (logger: { debu
     },
     info: (m, ns) => log.info({ ns }, text(m)),
     warning: (m, ns) => log.warn({ ns }, text(m)),
-    error: (m, ns) => log.error({ ns, code: 'ZIGBEE_HERDSMAN_ERROR' }, text(m)),
+    error: (m, ns) => {
+      const message = text(m);
+      if (ns === ZNP && message.startsWith(UNKNOWN_COMMAND)) log.warn({ ns, code: 'ZIGBEE_FRAME_DROPPED' }, `coordinator frame dropped: ${message}`);
+      else log.error({ ns, code: 'ZIGBEE_HERDSMAN_ERROR' }, message);
+    },
   });
 }

@@ -1,5 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import { encodeFrame, FrameDecoder, type FrameFault } from '../znp-frame.js';
+import { encodeFrame, FrameDecoder, type FrameFault, type MtFrame } from '../znp-frame.js';
 import { ZnpCoordinator } from './znp-coordinator.js';
 
 export interface ZnpEmulatorDeps {
@@ -19,6 +19,10 @@ export class ZnpEmulator {
   private server: Server | undefined;
   private socket: Socket | undefined;
   private boundPort = 0;
+  private delayMs = 0;
+  private lastSendAt = 0;
+  private readonly delayed = new Set<NodeJS.Timeout>();
+  private corruptions: Array<'fcs' | 'unknown-command'> = [];
 
   constructor(private readonly deps: ZnpEmulatorDeps = {}) {}
 
@@ -53,6 +57,8 @@ export class ZnpEmulator {
   /** Fault: the link goes away (USB glitch, bridge restart); NV and the network survive. */
   dropConnection(): void {
     this.coordinator.detach();
+    for (const t of this.delayed) clearTimeout(t);
+    this.delayed.clear();
     this.socket?.destroy();
     this.socket = undefined;
   }
@@ -63,9 +69,39 @@ export class ZnpEmulator {
     this.coordinator.reboot();
   }
 
+  /** Fault: every frame to the host waits this long before it goes out (a slow bridge, a busy chip); 0 ends it. Order is kept. */
+  delayFrames(ms: number): void {
+    this.delayMs = ms;
+  }
+
+  /**
+   * Fault: the next `count` frames to the host are damaged on the way: `fcs` breaks the checksum,
+   * `unknown-command` turns the command id into one Z-Stack never sends. Either way the frame is lost.
+   */
+  corruptFrames(count: number, how: 'fcs' | 'unknown-command'): void {
+    for (let i = 0; i < count; i++) this.corruptions.push(how);
+  }
+
   /** Fault: raw bytes on the wire, e.g. a frame with a broken FCS or an unknown command. */
   injectRaw(data: Buffer): void {
     this.socket?.write(data);
+  }
+
+  private send(socket: Socket, frame: MtFrame): void {
+    const how = this.corruptions.shift();
+    const bytes = encodeFrame(how === 'unknown-command' ? { ...frame, command: 0x7e } : frame);
+    if (how === 'fcs') bytes.writeUInt8((bytes.at(-1) ?? 0) ^ 0xff, bytes.length - 1);
+    const write = (): void => {
+      if (!socket.destroyed) socket.write(bytes);
+    };
+    if (this.delayMs === 0 && this.delayed.size === 0) return write();
+    // Never before a frame queued earlier, so a delay changed mid-run cannot reorder the stream.
+    this.lastSendAt = Math.max(Date.now() + this.delayMs, this.lastSendAt);
+    const t = setTimeout(() => {
+      this.delayed.delete(t);
+      write();
+    }, this.lastSendAt - Date.now());
+    this.delayed.add(t);
   }
 
   private accept(socket: Socket): void {
@@ -73,9 +109,7 @@ export class ZnpEmulator {
     this.socket = socket;
     socket.setNoDelay(true);
     const decoder = new FrameDecoder();
-    this.coordinator.attach((frame) => {
-      if (!socket.destroyed) socket.write(encodeFrame(frame));
-    });
+    this.coordinator.attach((frame) => this.send(socket, frame));
     socket.on('data', (chunk: Buffer) => {
       const { frames, faults } = decoder.push(chunk);
       for (const fault of faults) this.deps.onFault?.(fault);
