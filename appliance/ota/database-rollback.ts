@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { fsyncDir } from '../durable-fs.js';
@@ -23,6 +23,11 @@ export class DatabaseRollback {
     this.rejected = join(dataDir, 'outpost.db.rolled-back');
   }
 
+  /** The most the backup can take: the database and its WAL as they are now (the copy is never larger). */
+  backupBytes(): number[] {
+    return [this.live, `${this.live}-wal`].map((path) => (existsSync(path) ? statSync(path).size : 0));
+  }
+
   /** A consistent copy of the live database, taken while the old release runs; a no-op on a fresh box. */
   backUp(): 'backed-up' | 'no-database' {
     rmSync(this.backup, { force: true });
@@ -33,6 +38,10 @@ export class DatabaseRollback {
     try {
       db.pragma('busy_timeout = 5000');
       db.prepare('VACUUM INTO ?').run(tmp);
+    } catch (error) {
+      // A full disk leaves a partial copy that would only take more of the space.
+      rmSync(tmp, { force: true });
+      throw error;
     } finally {
       db.close();
     }

@@ -1,11 +1,12 @@
 import type { KeyObject } from 'node:crypto';
-import { rmSync, statfsSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { OutpostError } from '../../drivers/types.js';
 import type { Logger } from '../log.js';
 import { readBundle, type BundleExpectations } from './bundle-read.js';
 import { DatabaseRollback } from './database-rollback.js';
+import { checkFreeSpace, isNoSpace, type StatFs } from './free-space.js';
 import { probeHealth } from './health-probe.js';
 import { ReleaseSlots } from './release-slots.js';
 import type { ServiceControl } from './service-control.js';
@@ -23,12 +24,12 @@ export interface UpdateAgentDeps {
   deadlineMs: number;
   log: Logger;
   pollMs?: number;
+  /** How free space is read; the real `statfs` unless a test must get past the check. */
+  statfs?: StatFs;
 }
 
 /** The old release is known to work: give it at least this long to come back, whatever the trial deadline. */
 const RESTORED_DEADLINE_MS = 120_000;
-/** Free space an unpack needs beyond the payload itself: directories, and room for the database to grow. */
-const SPACE_MARGIN = 1.1;
 
 /** A step's outcome: the changes to persist before the next step runs, or a record that ends the update. */
 type Outcome = { next: Partial<UpdateInProgress> & { step: UpdateStep } } | { done: Omit<UpdateRecord, 'at' | 'durationMs' | 'from' | 'version'> & { version?: string } } | 'reread';
@@ -91,36 +92,53 @@ export class UpdateAgent {
   private async step(u: UpdateInProgress): Promise<Outcome> {
     const { deps, slots } = this;
     switch (u.step) {
-      case 'verify':
+      case 'verify': {
+        let version: string | undefined;
         try {
           const manifest = await readBundle(u.bundle, this.expectations(u));
+          version = manifest.version;
           // Also what a power cut between finishing and deleting the upload would lead to: nothing to do.
-          if (manifest.version === u.fromVersion) throw new OutpostError('OTA_ALREADY_RUNNING', `${manifest.version} is the version running now`, { version: manifest.version });
+          if (manifest.version === u.fromVersion) throw new OutpostError('OTA_ALREADY_RUNNING', `${manifest.version} is the version running now`);
           if (readState(deps.root).refused.includes(manifest.version)) {
-            throw new OutpostError('OTA_REFUSED_VERSION', `${manifest.version} failed on this box before and is refused until cleared`, { version: manifest.version });
+            throw new OutpostError('OTA_REFUSED_VERSION', `${manifest.version} failed on this box before and is refused until cleared`);
           }
-          const total = manifest.files.reduce((n, f) => n + f.size, 0);
-          const fs = statfsSync(deps.root);
-          if (fs.bavail * fs.bsize < total * SPACE_MARGIN) {
-            throw new OutpostError('OTA_NO_SPACE', `${total} bytes to unpack, ${fs.bavail * fs.bsize} free under ${deps.root}`, { version: manifest.version });
-          }
+          const sizes = manifest.files.map((f) => f.size);
+          checkFreeSpace(
+            [
+              { path: deps.root, files: sizes, what: `the ${manifest.files.length} files of ${manifest.version}` },
+              { path: deps.dataDir, files: new DatabaseRollback(deps.dataDir).backupBytes(), what: 'the database backup' },
+            ],
+            deps.statfs,
+          );
+          const total = sizes.reduce((n, size) => n + size, 0);
           return { next: { step: 'unpack', version: manifest.version, progress: { bytes: 0, total } } };
         } catch (error) {
           if (!(error instanceof OutpostError)) throw error;
-          // A version is known only once the signature held; the record says 'unknown' otherwise.
-          const version = typeof error.context.version === 'string' ? { version: error.context.version } : {};
-          return { done: { outcome: 'refused', code: error.code, reason: error.message, ...version } };
+          // Known once the signature held (the reader names it); the record says 'unknown' otherwise.
+          version ??= typeof error.context.version === 'string' ? error.context.version : undefined;
+          return { done: { outcome: 'refused', code: error.code, reason: error.message, ...(version ? { version } : {}) } };
         }
+      }
       case 'unpack': {
         if (slots.current() === u.toSlot || slots.committed() === u.toSlot) {
           throw new OutpostError('OTA_STATE', `slot ${u.toSlot} is in use; refusing to overwrite it`);
         }
         const total = u.progress?.total ?? 0;
-        await unpackBundle(u.bundle, this.expectations(u), slots.dir(u.toSlot), (bytes) => this.save({ ...u, progress: { bytes, total } }));
+        try {
+          await unpackBundle(u.bundle, this.expectations(u), slots.dir(u.toSlot), (bytes) => this.save({ ...u, progress: { bytes, total } }));
+        } catch (error) {
+          if (!isNoSpace(error)) throw error;
+          return this.outOfSpace(u, `unpacking into slot ${u.toSlot}`, error);
+        }
         return { next: { step: 'backup', progress: { bytes: total, total } } };
       }
       case 'backup':
-        deps.log.info({ database: new DatabaseRollback(deps.dataDir).backUp() }, 'database backed up before the switch');
+        try {
+          deps.log.info({ database: new DatabaseRollback(deps.dataDir).backUp() }, 'database backed up before the switch');
+        } catch (error) {
+          if (!isNoSpace(error)) throw error;
+          return this.outOfSpace(u, 'backing up the database', error);
+        }
         return { next: { step: 'switch', attempts: 0 } };
       case 'switch':
         slots.point('current', u.toSlot);
@@ -168,6 +186,16 @@ export class UpdateAgent {
       if (Date.now() > deadline) return `${reason}; and ${u.fromVersion} did not report healthy after the rollback: ${result.problem ?? ''}`;
       await sleep(this.deps.pollMs ?? 200);
     }
+  }
+
+  /**
+   * The disk filled up after the check (something else wrote, or the estimate was short). Before the
+   * switch nothing the box runs has changed: clear the half-written slot and refuse, rather than leave
+   * a state that fails the same way at every resume.
+   */
+  private outOfSpace(u: UpdateInProgress, doing: string, error: unknown): Outcome {
+    rmSync(this.slots.dir(u.toSlot), { recursive: true, force: true });
+    return { done: { outcome: 'refused', code: 'OTA_NO_SPACE', reason: `${doing} ran out of space (${(error as Error).message}); slot ${u.toSlot} was cleared` } };
   }
 
   /** A failing service command is logged, not fatal: the health check and the guard decide what happens. */
