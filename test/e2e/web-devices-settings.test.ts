@@ -14,9 +14,10 @@ const WITHIN = { timeout: 30_000 };
 
 /**
  * Pairing from the page: the box runs the real Zigbee driver against the ZNP emulator; the user opens
- * pairing, an emulated sensor joins, and its row appears on the open page without a reload.
+ * pairing, an emulated sensor joins, and its row appears on the open page without a reload. Then the
+ * settings tab on the same box, which has neither systemd nor NetworkManager to apply to.
  */
-describe('Zigbee pairing in Chromium', { timeout: 120_000 }, () => {
+describe('Zigbee pairing and settings in Chromium', { timeout: 120_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'outpost-web-zigbee-'));
   const emulator = new ZnpEmulator();
   let outpost: OutpostProcess;
@@ -67,5 +68,22 @@ describe('Zigbee pairing in Chromium', { timeout: 120_000 }, () => {
     await expect.poll(() => page.locator(`tr[data-device="zigbee:${SENSOR}"]`).count(), WITHIN).toBe(0);
     await page.click('#zigbee-stop');
     await expect.poll(() => page.textContent('#zigbee-state'), WITHIN).toContain('Pairing closed');
+  });
+
+  it('saves the site name at once and says the time zone and network cannot reach this OS', async () => {
+    const { page } = browser;
+    await page.goto(`${outpost.httpUrl!}/#settings`);
+    await expect.poll(() => page.inputValue('#form-settings [name=siteName]'), WITHIN).toBe('Test site');
+    await page.fill('#form-settings [name=siteName]', 'Cold store');
+    await page.fill('#form-settings [name=timeZone]', 'Mars/Olympus');
+    await page.click('#form-settings > button');
+    await expect.poll(() => page.textContent('#form-settings [data-error-for=timeZone]'), WITHIN).toContain('not an IANA time zone');
+    await page.fill('#form-settings [name=timeZone]', 'Europe/Berlin');
+    await page.click('#form-settings > button');
+    await expect.poll(() => page.textContent('#settings-answer'), WITHIN).toMatch(/^Saved: site name applied; time zone kept for the page only \((not available|timedatectl failed)/);
+    expect(await page.textContent('#site')).toBe('Cold store');
+    await expect.poll(() => page.textContent('#network'), WITHIN).toContain('Not available: NetworkManager (nmcli) is not installed');
+    expect(await page.locator('#network-forms').isHidden()).toBe(true);
+    await browser.screenshot('10-settings');
   });
 });

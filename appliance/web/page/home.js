@@ -1,6 +1,7 @@
 import { api } from './api.js';
 import { LineChart } from './chart.js';
 import { fillDevicePick, refreshDevicePanels, stopDevicePanels, wireDevicePanels } from './devices.js';
+import { loadSettings, showNetwork, wireSettings } from './settings.js';
 import { $, el, onSubmit, showError, clearErrors, formBody } from './forms.js';
 
 let timer, source, chart;
@@ -61,7 +62,7 @@ async function refreshStatus() {
     ['CPU', `${s.cpu.cores} cores, load ${s.cpu.load1.toFixed(2)}`], ['Memory', `${bytes(s.memory.availableBytes)} free of ${bytes(s.memory.totalBytes)}; outpost ${bytes(s.memory.processRssBytes)}`],
     ['Disk', s.disk ? `${bytes(s.disk.freeBytes)} free of ${bytes(s.disk.totalBytes)}` : '—'], ['SoC temperature', s.socTemperatureC == null ? 'not exposed by this board' : `${s.socTemperatureC} °C`],
     ['Written to flash', bytes(s.bytesWritten)], ['Models loaded', s.models.length || 'none']]);
-  $('#network').textContent = n.available ? n.devices.map((d) => `${d.device} (${d.type}) ${d.state} ${d.connection}`).join('; ') : `Not available: ${n.reason}`;
+  showNetwork(n);
 }
 
 // Updates come from the update agent's routes; a release without them says so instead of failing.
@@ -135,6 +136,7 @@ function wireOnce() {
   $('#series').addEventListener('change', (e) => selectSeries(e.target.value));
   $('#modbus-test').addEventListener('click', modbusTest);
   wireDevicePanels(() => load(refreshDevices));
+  wireSettings();
   $('#form-update').addEventListener('submit', uploadBundle);
   onSubmit($('#form-modbus'), '/api/modbus/devices', 'POST', (r) => {
     $('#modbus-answer').textContent = `added ${r.device}`;
@@ -151,6 +153,7 @@ export function startHome() {
   showTab();
   api('/api/modbus/profiles').then((ps) => $('#profiles').replaceChildren(...ps.map((p) => el('option', { value: p.name }, `${p.name}: ${p.description}`))), () => undefined);
   watchUpdates();
+  load(loadSettings);
   const all = () => Promise.all([load(refreshDevices), load(refreshAlerts), load(refreshStatus), load(refreshDevicePanels)]);
   all();
   timer = setInterval(all, 5000);

@@ -1,0 +1,42 @@
+import { api } from './api.js';
+import { $, el, onSubmit } from './forms.js';
+
+// The settings tab: site, time zone and broker, and the network through NetworkManager.
+
+function describe(r) {
+  const zone = r.timeZone.applied ? 'time zone set on the system' : `time zone kept for the page only (${r.timeZone.reason})`;
+  const uplink = r.uplink === 'after-restart' ? '; node name and broker apply after restart' : '';
+  return `Saved: site name applied; ${zone}${uplink}.`;
+}
+
+export function showNetwork(n) {
+  $('#network').textContent = n.available ? n.devices.map((d) => `${d.device} (${d.type}) ${d.state} ${d.connection}`).join('; ') : `Not available: ${n.reason}`;
+  $('#network-forms').hidden = !n.available;
+  if (!n.available) return;
+  const select = $('#network-devices');
+  const value = select.value;
+  select.replaceChildren(...n.devices.filter((d) => d.type === 'ethernet' || d.type === 'wifi').map((d) => el('option', { value: d.device }, `${d.device} (${d.connection || 'no connection'})`)));
+  if (value) select.value = value;
+}
+
+export async function loadSettings() {
+  const s = await api('/api/settings');
+  const form = $('#form-settings');
+  form.elements.siteName.value = s.site?.siteName ?? '';
+  form.elements.nodeName.value = s.nodeId;
+  form.elements.timeZone.value = s.site?.timeZone ?? 'UTC';
+  $('#current-broker').textContent = s.mqttUrl || 'no broker';
+}
+
+let wired = false;
+export function wireSettings() {
+  if (wired) return;
+  wired = true;
+  onSubmit($('#form-settings'), '/api/settings', 'PUT', (r) => {
+    $('#settings-answer').textContent = describe(r);
+    $('#site').textContent = $('#form-settings').elements.siteName.value;
+  });
+  const applied = (target) => (n) => { $(target).textContent = 'applied'; showNetwork(n); };
+  onSubmit($('#form-wifi'), '/api/network/wifi', 'POST', applied('#wifi-answer'));
+  onSubmit($('#form-ipv4'), '/api/network/ipv4', 'POST', applied('#ipv4-answer'));
+}
