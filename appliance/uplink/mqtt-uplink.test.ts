@@ -149,7 +149,7 @@ describe('MqttUplink against a real Mosquitto', () => {
     await until('a drain wider than the in-flight window', () => outbox.outboxStats().depth === 0 && sub.messages.length === 310);
     expect(seqsOf(sub)).toEqual(range(310));
     expect(sub.messages[0]?.topic).toBe('outpost/node-2/summary/modbus:tcp%2F127.0.0.1:5020%2F1/power');
-    expect(up.status()).toEqual({ state: 'connected', published: 310, broker: proxy.url });
+    expect(up.status()).toEqual({ state: 'connected', published: 310, lastPublishAt: expect.any(Number), broker: proxy.url });
   });
 
   it('does nothing when disabled, and the rows kept meanwhile go out in order once a broker is set', async () => {
@@ -197,7 +197,7 @@ describe('MqttUplink across broker outages', () => {
     await b.restart();
     await until('the kept rows', () => sub.messages.length === 100 && outbox.outboxStats().depth === 0);
     expect(seqsOf(sub)).toEqual(range(100));
-    expect(up.status()).toEqual({ state: 'connected', published: 100, broker: `mqtt://127.0.0.1:${b.port}` });
+    expect(up.status()).toEqual({ state: 'connected', published: 100, lastPublishAt: expect.any(Number), broker: `mqtt://127.0.0.1:${b.port}` });
     expect(JSON.stringify(lines)).not.toMatch(/s3cret|an0ther/);
   });
 

@@ -26,6 +26,8 @@ export interface UplinkStatus {
   lastErrorCode?: string;
   /** Outbox rows the broker acknowledged since start. */
   published: number;
+  /** When the broker last acknowledged a message (ms since epoch), for the page's "last publish". */
+  lastPublishAt?: number;
   /** The broker URL without credentials; empty when disabled. */
   broker: string;
 }
@@ -172,6 +174,7 @@ export class MqttUplink {
       ...(this.lastError === undefined ? {} : { lastError: this.lastError }),
       ...(this.lastErrorCode === undefined ? {} : { lastErrorCode: this.lastErrorCode }),
       published: this.drain?.published ?? 0,
+      ...(this.drain?.lastPublishAt === undefined ? {} : { lastPublishAt: this.drain.lastPublishAt }),
       broker: this.broker(),
     };
   }

@@ -49,6 +49,19 @@ describe('OutboxDrain', () => {
     drain.close();
   });
 
+  it('knows when the broker last acknowledged, and not before the first acknowledgement', async () => {
+    const session = heldSession();
+    const drain = new OutboxDrain({ outbox: outboxOf(2), publish: session.publish, log: silentLogger() });
+    drain.resume();
+    await until('both rows handed over', () => session.handed.length === 2);
+    session.settle(1, new Error('connection lost'));
+    expect(drain.lastPublishAt).toBeUndefined();
+    const before = Date.now();
+    session.settle(2);
+    expect(drain.lastPublishAt).toBeGreaterThanOrEqual(before);
+    drain.close();
+  });
+
   it('hands nothing over while paused and picks up new rows on notify', async () => {
     const outbox = outboxOf(0);
     const session = heldSession();

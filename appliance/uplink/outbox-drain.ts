@@ -50,12 +50,18 @@ export class OutboxDrain {
   private pumpImmediate: NodeJS.Immediate | undefined;
   private open = false;
   private publishedRows = 0;
+  private lastPublishedAt: number | undefined;
 
   constructor(private readonly deps: OutboxDrainDeps) {}
 
   /** Rows the broker has acknowledged since this drain was built. */
   get published(): number {
     return this.publishedRows;
+  }
+
+  /** When the broker last acknowledged a message (ms since epoch); undefined until the first. */
+  get lastPublishAt(): number | undefined {
+    return this.lastPublishedAt;
   }
 
   /** The session is up: hand rows over, starting after the cursor. */
@@ -137,6 +143,7 @@ export class OutboxDrain {
       return;
     }
     this.publishedRows += seqs.length;
+    this.lastPublishedAt = Date.now();
     for (const seq of seqs) this.queueAck(seq);
     this.notify();
   }

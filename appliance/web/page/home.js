@@ -56,7 +56,10 @@ function dl(target, pairs) {
 
 async function refreshStatus() {
   const [u, s, n] = await Promise.all([api('/api/uplink'), api('/api/system'), api('/api/network')]);
+  const each = Object.entries(u.uplinks || {});
   dl('#uplink', [['State', u.state], ['Broker', u.broker || 'none configured'], ['Last error', u.lastError || '—'], ['Published since start', u.published ?? 0],
+    ['Last publish', u.lastPublishAt ? `${fmt(u.lastPublishAt)} (${Math.round((Date.now() - u.lastPublishAt) / 1000)} s ago)` : 'none since start'],
+    ...(each.length > 1 ? each.map(([name, x]) => [`Uplink ${name}`, `${x.state}, ${x.published} published, last ${fmt(x.lastPublishAt)}`]) : []),
     ['Backlog', u.outbox ? `${u.outbox.depth} messages, ${bytes(u.outbox.bytes)}` : '—'], ['Oldest queued seq', u.outbox?.oldestSeq ?? '—'], ['Dropped by retention', u.outbox?.dropped ?? 0]]);
   dl('#system', [['Version', s.version], ['Uptime', `${Math.round(s.uptimeSeconds / 60)} min (outpost ${Math.round(s.processUptimeSeconds / 60)} min)`],
     ['CPU', `${s.cpu.cores} cores, load ${s.cpu.load1.toFixed(2)}`], ['Memory', `${bytes(s.memory.availableBytes)} free of ${bytes(s.memory.totalBytes)}; outpost ${bytes(s.memory.processRssBytes)}`],
