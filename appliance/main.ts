@@ -25,6 +25,7 @@ import { Store } from './store/store.js';
 import { SystemdNotifier } from './systemd-notify.js';
 import { CommandRouter } from './downlink/command-router.js';
 import { ConfigChange } from './downlink/config-change.js';
+import { RawForward } from './uplink/raw-forward.js';
 import { Uplinks } from './uplink/uplinks.js';
 import { outboxDrafts } from './uplink/outbox-drafts.js';
 import { buildWebApp } from './web/app.js';
@@ -195,6 +196,10 @@ export class Appliance {
       await updateOutcomes.start();
       this.push('update outcomes', () => updateOutcomes.stop());
 
+      const rawForward = new RawForward({ config: config.rawForward, nodeId, store, uplink, log: log.child({ service: 'uplink' }) });
+      await rawForward.start();
+      this.push('raw forward', () => rawForward.stop());
+      tickLoop.on('tick', (event) => rawForward.take(event.readings));
       tickLoop.on('tick', (event) => this.live.publish(event));
       const liveStream = new LocalStream({ config: config.live, nodeId, feed: this.live, log: log.child({ service: 'live' }) });
       await liveStream.start();

@@ -7,7 +7,7 @@ import { ZigbeeConfigSchema } from '../../drivers/zigbee/config-schema.js';
 import { DetectConfigSchema } from '../detect/config-schema.js';
 import { LiveStreamSchema } from '../live/config-schema.js';
 import { RulesConfigSchema } from '../rules/config-schema.js';
-import { BrokerAccess, FailoverUrls, HomeAssistantSchema, JsonVersion, UplinkSchema } from '../uplink/config-schema.js';
+import { BrokerAccess, FailoverUrls, HomeAssistantSchema, JsonVersion, RawForwardSchema, UplinkSchema } from '../uplink/config-schema.js';
 
 /**
  * The appliance's configuration: one schema gives the TypeScript type, validation with the failing
@@ -43,6 +43,8 @@ export const ConfigSchema = Type.Object(
     uplinks: Type.Array(UplinkSchema, { default: [] }),
     /** Readings and alerts as they happen on a local broker, for local apps; off without a url. */
     live: LiveStreamSchema,
+    /** Gateway role: readings of these devices also go up raw, for an edge server that needs them in real time. */
+    rawForward: RawForwardSchema,
     pipeline: Type.Object(
       {
         windowSeconds: Type.Number({ exclusiveMinimum: 0, default: 60 }),

@@ -67,3 +67,17 @@ export const UplinkSchema = Type.Object(
 
 export type UplinkConfig = Static<typeof UplinkSchema>;
 export type HomeAssistantConfig = Static<typeof HomeAssistantSchema>;
+
+/**
+ * Gateway role: readings of these devices go up the tier raw (besides their summaries), for an edge server
+ * that needs them in real time. Off with no devices.
+ */
+export const RawForwardSchema = Type.Object(
+  {
+    devices: Type.Array(Type.String({ minLength: 1 }), { default: [], description: 'Device ids; a trailing * matches a prefix (modbus:*)' }),
+    everyMs: Type.Integer({ minimum: 0, default: 1000, description: 'Each stream at most once per this many ms; 0 forwards every reading' }),
+  },
+  { additionalProperties: false, default: {} },
+);
+export type RawForwardConfig = Static<typeof RawForwardSchema>;
+

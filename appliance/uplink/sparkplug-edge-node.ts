@@ -214,8 +214,10 @@ export class SparkplugEdgeNode {
   private publishRow(client: MqttClient, row: OutboxRow, done: (err?: Error) => void): void {
     const content = rowContent(row);
     if (!content) {
-      // Acknowledged so it cannot block the outbox; the JSON uplink (if any) still has its own copy.
-      this.deps.log.error({ seq: row.seq, topic: row.topic }, 'sparkplug edge node skipped an outbox row it cannot read');
+      // Acknowledged so it cannot block the outbox; the JSON uplink (if any) still has its own copy. Raw
+      // readings for a tier are not this node's to send: skipped quietly.
+      const raw = row.topic.split('/')[2] === 'raw';
+      this.deps.log[raw ? 'debug' : 'error']({ seq: row.seq, topic: row.topic }, 'sparkplug edge node skipped an outbox row it cannot read');
       done();
       return;
     }

@@ -4,6 +4,7 @@ import type { Logger } from '../../appliance/log.js';
 import type { MqttIngestDeviceConfig, RateLimitConfig } from '../ip-common/config-schema.js';
 import { IngestGate } from '../ip-common/ingest-gate.js';
 import { parseMappedJson } from '../ip-common/json-mapping.js';
+import { parseOutpostRaw, rawReadings } from '../ip-common/outpost-raw.js';
 import { parseOutpostSummaries, summaryReadings } from '../ip-common/outpost-summary.js';
 import type { ParseResult } from '../ip-common/measurement.js';
 import { parseReadingList } from '../ip-common/payload-formats.js';
@@ -36,8 +37,10 @@ export class MqttIngestDriver implements Driver {
   private client: MqttClient | undefined;
   private gate: IngestGate | undefined;
   private brokerError: string | undefined;
-  /** Highest summary sequence number taken from each gateway: its outbox replays in order, at least once. */
+  /** Highest outbox seq taken from each gateway: its outbox replays in order, at least once. */
   private readonly lastSeq = new Map<string, number>();
+  /** Streams (`<gateway>\0<device>\0<metric>`) that arrive raw: their summaries would count them twice. */
+  private readonly rawFed = new Set<string>();
 
   constructor(private readonly deps: MqttIngestDeps) {}
 
@@ -103,7 +106,7 @@ export class MqttIngestDriver implements Driver {
     for (const device of this.deps.devices) {
       if (!topicMatches(device.topic, topic)) continue;
       try {
-        if (device.format === 'outpost-summary') this.admitSummary(gate, device.name, payload);
+        if (device.format === 'outpost-summary') this.admitTier(gate, device.name, topic, payload);
         else gate.admit(device.name, () => parse(device, payload, Date.now()));
       } catch {
         // Already counted against the device and logged by the gate; one bad message must not stop the rest.
@@ -111,14 +114,29 @@ export class MqttIngestDriver implements Driver {
     }
   }
 
-  /** A summary seen before (a QoS 1 redelivery, a replay after an outage) is dropped, so each counts once. */
-  private admitSummary(gate: IngestGate, name: string, payload: Buffer): void {
+  /**
+   * A gateway Outpost's summaries and raw readings; its status, alerts and other messages are not readings
+   * and are passed over. Anything seen before (a QoS 1 redelivery, a replay after an outage) is dropped by
+   * seq, so each counts once; a summary of a stream that also arrives raw is dropped too.
+   */
+  private admitTier(gate: IngestGate, name: string, topic: string, payload: Buffer): void {
+    const kind = topic.split('/')[2];
+    if (kind !== 'summary' && kind !== 'raw') return;
     let top = this.lastSeq.get(name) ?? -1;
+    const stream = (device: string, metric: string): string => `${name}\u0000${device}\u0000${metric}`;
     gate.admit(name, () => {
       const seen = top;
+      if (kind === 'raw') {
+        const raw = parseOutpostRaw(payload);
+        if (raw.seq <= seen) return { measurements: [], ignored: [] };
+        top = raw.seq;
+        for (const r of raw.readings) this.rawFed.add(stream(raw.device, r.metric));
+        return rawReadings(raw);
+      }
       const entries = parseOutpostSummaries(payload).filter((entry) => entry.seq > seen);
       top = Math.max(seen, ...entries.map((entry) => entry.seq));
-      return entries.length === 0 ? { measurements: [], ignored: [] } : summaryReadings(entries);
+      const fresh = entries.filter((entry) => !this.rawFed.has(stream(entry.device, entry.metric)));
+      return fresh.length === 0 ? { measurements: [], ignored: [] } : summaryReadings(fresh);
     });
     this.lastSeq.set(name, top);
   }
