@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { temperatureHumiditySensor } from '../../drivers/zigbee/emulator/device-catalog.js';
 import { ZnpEmulator } from '../../drivers/zigbee/emulator/znp-emulator.js';
 import { launchBrowser, type TestBrowser } from '../support/browser.js';
+import { startMosquitto, type Mosquitto } from '../support/mosquitto.js';
 import { OutpostProcess } from '../support/outpost-process.js';
 import { until } from '../support/until.js';
 
@@ -22,12 +23,15 @@ describe('Zigbee pairing and settings in Chromium', { timeout: 120_000 }, () => 
   const emulator = new ZnpEmulator();
   let outpost: OutpostProcess;
   let browser: TestBrowser;
+  let broker: Mosquitto;
 
   beforeAll(async () => {
     await emulator.start();
+    broker = await startMosquitto();
     const config = join(dir, 'config.json');
-    writeFileSync(config, JSON.stringify({ zigbee: { enabled: true, port: emulator.path } }));
-    outpost = new OutpostProcess(['--config', config, '--data', join(dir, 'data')]);
+    writeFileSync(config, JSON.stringify({ zigbee: { enabled: true, port: emulator.path }, mqtt: { url: broker.url } }));
+    // The factory's meters give the uplink summaries to publish every 2 s window.
+    outpost = new OutpostProcess(['--config', config, '--data', join(dir, 'data'), '--scenario', 'factory', '--window', '2']);
     await outpost.start();
     await outpost.waitHealthy(60_000);
     const [name = '', value = ''] = ((await outpost.adminHeaders()).cookie ?? '').split('=');
@@ -39,6 +43,7 @@ describe('Zigbee pairing and settings in Chromium', { timeout: 120_000 }, () => 
     await browser?.close();
     await outpost?.stop();
     await emulator.stop();
+    await broker?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -85,5 +90,12 @@ describe('Zigbee pairing and settings in Chromium', { timeout: 120_000 }, () => 
     await expect.poll(() => page.textContent('#network'), WITHIN).toContain('Not available: NetworkManager (nmcli) is not installed');
     expect(await page.locator('#network-forms').isHidden()).toBe(true);
     await browser.screenshot('10-settings');
+  });
+
+  it('shows when the uplink last published', async () => {
+    const { page } = browser;
+    await page.goto(`${outpost.httpUrl!}/#uplink`);
+    await expect.poll(() => page.textContent('#uplink'), WITHIN).toMatch(/Last publish\d{1,2}:\d{2}:\d{2}.*\(\d+ s ago\)/);
+    await browser.screenshot('11-uplink');
   });
 });
