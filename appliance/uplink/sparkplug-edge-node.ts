@@ -65,6 +65,8 @@ export class SparkplugEdgeNode {
   private retryTimer: NodeJS.Timeout | undefined;
   private delayMs = 0;
   private published = 0;
+  /** Of the drains of earlier sessions; the current drain's is newer when it has one. */
+  private lastPublishAt: number | undefined;
   private running = false;
 
   constructor(private readonly deps: SparkplugEdgeNodeDeps) {}
@@ -96,11 +98,13 @@ export class SparkplugEdgeNode {
   }
 
   status(): UplinkStatus {
+    const lastPublishAt = this.drain?.lastPublishAt ?? this.lastPublishAt;
     return {
       state: this.state,
       ...(this.lastError === undefined ? {} : { lastError: this.lastError }),
       ...(this.lastErrorCode === undefined ? {} : { lastErrorCode: this.lastErrorCode }),
       published: this.published + (this.drain?.published ?? 0),
+      ...(lastPublishAt === undefined ? {} : { lastPublishAt }),
       broker: redactedUrl(this.deps.url),
     };
   }
@@ -124,6 +128,7 @@ export class SparkplugEdgeNode {
     client.end(true);
     drain.close();
     this.published += drain.published;
+    this.lastPublishAt = drain.lastPublishAt ?? this.lastPublishAt;
     this.deps.log.info({ broker: redactedUrl(this.deps.url) }, 'sparkplug edge node stopped');
   }
 
@@ -190,6 +195,7 @@ export class SparkplugEdgeNode {
       client.end(true);
       drain.close();
       this.published += drain.published;
+      this.lastPublishAt = drain.lastPublishAt ?? this.lastPublishAt;
       this.delayMs = jitteredBackoff(this.delayMs, this.deps.reconnect ?? { minMs: 1_000, maxMs: 30_000 });
       this.retryTimer = setTimeout(() => this.connectSession(), this.delayMs);
     });
