@@ -15,12 +15,14 @@ export interface ScorePoint {
   value: number;
 }
 
-/** One parameter set for every stream (NAB forbids per-file tuning, and a new stream has no history to tune on). */
-/** Chosen by tuning on half of NAB's groups and checking on the other half (test/bench/nab-holdout.ts). */
+/**
+ * One parameter set for every stream (NAB forbids per-file tuning, and a new stream has no history to tune
+ * on), chosen by tuning on half of NAB's groups and checking on the other half (test/bench/nab-holdout.ts).
+ */
 export const DEFAULT_PARAMS: Omit<StreamParams, 'window' | 'recent' | 'blocks' | 'blockSize'> = {
   averageRows: 14,
   learningRows: 300,
-  // Numenta's likelihood remembers 8,640 rows; a memory of 5,000 keeps a week of 5-minute data.
+  // Numenta's likelihood remembers 8,640 rows; 2,000 forgot a stream's past incidents too soon.
   decay: 1 / 5000,
   errorScale: 8,
   rangeTolerance: 0.05,
