@@ -10,6 +10,17 @@ export const ZigbeeConfigSchema = Type.Object(
     }),
     /** Only used when the network is first formed; afterwards the coordinator's own channel holds. */
     channel: Type.Optional(Type.Integer({ minimum: 11, maximum: 26 })),
+    /** Opens pairing for this many seconds whenever the coordinator comes up (the emulated scenarios use it); 0 never. */
+    permitJoinOnStart: Type.Integer({ minimum: 0, maximum: 254, default: 0 }),
+    availability: Type.Object(
+      {
+        /** Mains-powered routers are pinged after this much silence and go offline if they do not answer. */
+        routerSeconds: Type.Integer({ minimum: 10, default: 600 }),
+        /** Battery end devices sleep and cannot be pinged: offline after this much silence. */
+        endDeviceSeconds: Type.Integer({ minimum: 60, default: 90_000 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
   },
   { additionalProperties: false, default: {} },
 );

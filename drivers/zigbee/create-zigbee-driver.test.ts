@@ -7,13 +7,17 @@ import { ZigbeeDriver } from './zigbee-driver.js';
 describe('zigbee config', () => {
   it('is off for an existing config that never mentions it', () => {
     const config = parseConfig({ version: 1 }, 'test');
-    expect(config.zigbee).toEqual({ enabled: false, port: '/dev/ttyUSB0' });
+    expect(config.zigbee).toEqual({ enabled: false, port: '/dev/ttyUSB0', permitJoinOnStart: 0, availability: { routerSeconds: 600, endDeviceSeconds: 90_000 } });
     expect(createZigbeeDriver(config.zigbee, '/tmp/outpost', silentLogger())).toBeUndefined();
   });
 
   it('creates the driver when enabled, with a channel for the first formation', () => {
     const config = parseConfig({ version: 1, zigbee: { enabled: true, port: 'tcp://127.0.0.1:6638', channel: 25 } }, 'test');
     expect(createZigbeeDriver(config.zigbee, '/tmp/outpost', silentLogger())).toBeInstanceOf(ZigbeeDriver);
+  });
+
+  it('rejects an availability limit below its floor with the field named', () => {
+    expect(() => parseConfig({ version: 1, zigbee: { availability: { routerSeconds: 1 } } }, 'test')).toThrow(/zigbee\/availability\/routerSeconds/);
   });
 
   it('rejects a channel outside 11–26 with the field named', () => {

@@ -65,14 +65,17 @@ export class DeviceRegistry {
     for (const key of this.warned) if (key.startsWith(`${ieeeAddr}/`)) this.warned.delete(key);
   }
 
-  /** The coordinator is gone: every device is unreachable until it is heard from again. */
-  allOffline(devices: HerdsmanDevice[], reason: string): void {
-    for (const device of devices) {
-      if (this.health.get(device.ieeeAddr)?.state === 'offline') continue;
-      const lastSeen = this.health.get(device.ieeeAddr)?.lastSeen;
-      this.health.set(device.ieeeAddr, { state: 'offline', reason, ...(lastSeen === undefined ? {} : { lastSeen }) });
-      this.deps.sink.deviceHealth(this.info(device));
-    }
+  /** When the device was last heard from in this run, if at all. */
+  lastHeard(ieeeAddr: string): number | undefined {
+    return this.health.get(ieeeAddr)?.lastSeen;
+  }
+
+  /** The device is unreachable until it is heard from again; the appliance raises an alert. */
+  offline(device: HerdsmanDevice, reason: string): void {
+    if (this.health.get(device.ieeeAddr)?.state === 'offline') return;
+    const lastSeen = this.health.get(device.ieeeAddr)?.lastSeen;
+    this.health.set(device.ieeeAddr, { state: 'offline', reason, ...(lastSeen === undefined ? {} : { lastSeen }) });
+    this.deps.sink.deviceHealth(this.info(device));
   }
 
   async onMessage(msg: MessagePayload): Promise<void> {

@@ -4,6 +4,7 @@ import type { Controller } from 'zigbee-herdsman';
 import type { Logger } from '../../appliance/log.js';
 import { driverHealthOf } from '../driver-health.js';
 import { type Command, type DeviceId, type DeviceInfo, type Driver, type DriverHealth, type DriverSink, OutpostError, type Protocol } from '../types.js';
+import { type AvailabilityLimits, AvailabilityMonitor, DEFAULT_AVAILABILITY } from './availability.js';
 import { DeviceRegistry } from './device-registry.js';
 import { routeHerdsmanLog } from './herdsman-log.js';
 import { loadOrCreateIdentity } from './network-identity.js';
@@ -18,6 +19,10 @@ export interface ZigbeeDriverDeps {
   log: Logger;
   /** Reconnect backoff after the coordinator drops or fails to start. */
   backoff?: { initialMs: number; maxMs: number };
+  /** Silence after which a router (pinged first) or an end device counts as offline. */
+  availability?: AvailabilityLimits;
+  /** Opens pairing for this long each time the coordinator comes up. */
+  permitJoinOnStartS?: number;
   /** How long `removeDevice` waits for the device to confirm it left before forgetting it anyway. */
   leaveTimeoutMs?: number;
 }
@@ -61,6 +66,7 @@ export class ZigbeeDriver implements Driver {
   private retryDelayMs = 0;
   private stopped = false;
   private registry: DeviceRegistry | undefined;
+  private availability: AvailabilityMonitor | undefined;
 
   constructor(private readonly deps: ZigbeeDriverDeps) {}
 
@@ -70,6 +76,7 @@ export class ZigbeeDriver implements Driver {
     const registry = new DeviceRegistry({ log: this.deps.log, sink, findByDevice: converters.findByDevice });
     this.registry = registry;
     this.stopped = false;
+    this.availability = new AvailabilityMonitor({ limits: this.deps.availability ?? DEFAULT_AVAILABILITY, registry, devices: () => this.interviewed(), log: this.deps.log });
     await mkdir(this.deps.dataDir, { recursive: true });
     const identity = await loadOrCreateIdentity(join(this.deps.dataDir, 'network.json'), this.deps.channel);
     routeHerdsmanLog(this.deps.log, herdsman.setLogger);
@@ -98,11 +105,14 @@ export class ZigbeeDriver implements Driver {
         this.retryDelayMs = 0;
         this.coordinator = { state: 'ok' };
         this.deps.log.info({ port: this.deps.port, result }, 'zigbee coordinator up');
+        const permitS = this.deps.permitJoinOnStartS ?? 0;
+        if (permitS > 0) await this.permitJoin(permitS);
       } catch (error) {
         this.lost(controller, `coordinator start failed: ${(error as Error).message}`, connect);
       }
     };
     await connect();
+    this.availability.start();
   }
 
   private lost(controller: Controller, reason: string, connect: () => Promise<void>): void {
@@ -110,7 +120,7 @@ export class ZigbeeDriver implements Driver {
     this.controller = undefined;
     this.coordinator = { state: 'offline', reason };
     try {
-      this.registry?.allOffline(controller.getDevices().filter((d) => d.type !== 'Coordinator'), reason);
+      for (const device of controller.getDevices().filter((d) => d.type !== 'Coordinator')) this.registry?.offline(device, reason);
     } catch {
       // A controller that failed before opening its database knows no devices; the retry below still runs.
     }
@@ -203,6 +213,7 @@ export class ZigbeeDriver implements Driver {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.availability?.stop();
     clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
     const controller = this.controller;
@@ -212,14 +223,15 @@ export class ZigbeeDriver implements Driver {
   }
 
   devices(): DeviceInfo[] {
+    const registry = this.registry;
+    return registry ? this.interviewed().map((d) => registry.info(d)) : [];
+  }
+
+  /** Paired devices that finished their interview; none while the coordinator is away. */
+  private interviewed(): ReturnType<Controller['getDevices']> {
     const controller = this.controller;
     if (!controller || this.coordinator.state !== 'ok') return [];
-    const registry = this.registry;
-    if (!registry) return [];
-    return controller
-      .getDevices()
-      .filter((d) => d.type !== 'Coordinator' && d.interviewState === 'SUCCESSFUL')
-      .map((d) => registry.info(d));
+    return controller.getDevices().filter((d) => d.type !== 'Coordinator' && d.interviewState === 'SUCCESSFUL');
   }
 
   health(): DriverHealth {
