@@ -21,3 +21,17 @@ stage_app() {
   fi
   rm -rf "$src"
 }
+
+# app_tree REPO ARCH DEST: the app for ARCH in DEST; sets APP_NODE to the Node binary for ARCH.
+app_tree() {
+  local repo="$1" arch="$2" dest="$3"
+  if [ "$arch" = amd64 ]; then
+    stage_app "$repo" "$dest"
+    # The build host's Node 20 is built for the same glibc as bookworm. Read by image/build:
+    # shellcheck disable=SC2034
+    APP_NODE="$(readlink -f "$(command -v node)")"
+  else
+    echo "image/build: no $arch app tree: image/lib/target-tree.sh (native modules and Node for $arch) is missing" >&2
+    return 69
+  fi
+}

@@ -1,57 +1,78 @@
 # shellcheck shell=bash
-# The disk: boot (FAT, systemd-boot), rootfs_a, rootfs_b, data, each found by partition label.
-# Every filesystem is made as a plain file from a directory tree and written into place with dd.
+# The disk: boot (FAT, first), rootfs_a, rootfs_b, data. Every filesystem is made as a plain file from a
+# directory tree (`mkfs.ext4 -d`, mtools) and written into place with dd: no loop mounts.
 
 BOOT_MB=${BOOT_MB:-192}
 ROOT_SLOT_MB=${ROOT_SLOT_MB:-1536}
-DATA_MB=${DATA_MB:-256}
+# The MBR disk id, fixed so RAUC's slot paths (/dev/disk/by-partuuid/<id>-02) hold on every card made from
+# the image. The bytes of "outp".
+DISK_ID=6f757470
 
-make_disk() {
-  local rootfs="$1" work="$2" image="$3" used kernel initrd
-  used=$(du -sm "$rootfs" | cut -f1)
-  # ext4 metadata and the headroom an OS update needs on a fixed-size slot.
-  if [ $((used * 13 / 10)) -gt "$ROOT_SLOT_MB" ]; then
+# rootfs_image TREE FILE: an ext4 just big enough for the tree plus headroom; the same file is slot a in
+# the disk and the payload of an OS update bundle, so an update never copies empty blocks.
+rootfs_image() {
+  local tree="$1" file="$2" used size
+  used=$(du -sm "$tree" | cut -f1)
+  size=$((used * 5 / 4 + 64))
+  if [ "$size" -gt "$ROOT_SLOT_MB" ]; then
     echo "image/build: root tree is ${used} MiB, too big for a ${ROOT_SLOT_MB} MiB slot (set ROOT_SLOT_MB)" >&2
     return 1
   fi
-  kernel=$(ls "$rootfs"/boot/vmlinuz-* | sort -V | tail -1)
-  initrd=$(ls "$rootfs"/boot/initrd.img-* | sort -V | tail -1)
+  # Made at its size first, so mke2fs writes into it instead of announcing it creates it.
+  rm -f "$file" && truncate -s "${size}M" "$file"
+  mkfs.ext4 -q -F -L rootfs -d "$tree" "$file"
+}
 
-  rm -f "$work/boot.fat"
-  mkfs.fat -F 32 -n BOOT -C "$work/boot.fat" $((BOOT_MB * 1024)) >/dev/null
-  local m=(-i "$work/boot.fat")
-  mmd "${m[@]}" ::/EFI ::/EFI/BOOT ::/loader ::/loader/entries ::/outpost
-  mcopy "${m[@]}" "$rootfs/usr/lib/systemd/boot/efi/systemd-bootx64.efi" ::/EFI/BOOT/BOOTX64.EFI
-  mcopy "${m[@]}" "$kernel" ::/outpost/vmlinuz
-  mcopy "${m[@]}" "$initrd" ::/outpost/initrd.img
-  printf 'default outpost-a.conf\ntimeout 0\neditor no\n' > "$work/loader.conf"
-  # Serial last: it becomes /dev/console, which is where a headless box (and QEMU's log) can be read.
-  printf 'title Outpost (slot a)\nlinux /outpost/vmlinuz\ninitrd /outpost/initrd.img\noptions root=PARTLABEL=rootfs_a ro rootwait console=tty0 console=ttyS0,115200\n' > "$work/outpost-a.conf"
-  mcopy "${m[@]}" "$work/loader.conf" ::/loader/loader.conf
-  mcopy "${m[@]}" "$work/outpost-a.conf" ::/loader/entries/outpost-a.conf
+# data_image TREE FILE: the data partition with room for a second app release and the database; first boot
+# grows it to fill the card.
+data_image() {
+  local tree="$1" file="$2" used size
+  used=$(du -sm "$tree" | cut -f1)
+  size=$((used * 3 + 128))
+  rm -f "$file" && truncate -s "${size}M" "$file"
+  mkfs.ext4 -q -F -L data -d "$tree" "$file"
+}
 
-  local fs
-  # Made at their size first, so mke2fs writes into them instead of announcing it creates them.
-  for fs in rootfs_a rootfs_b; do rm -f "$work/$fs.ext4" && truncate -s "${ROOT_SLOT_MB}M" "$work/$fs.ext4"; done
-  rm -f "$work/data.ext4" && truncate -s "${DATA_MB}M" "$work/data.ext4"
-  mkfs.ext4 -q -F -L rootfs_a -d "$rootfs" "$work/rootfs_a.ext4" "${ROOT_SLOT_MB}M"
+# boot_image TREE FILE
+boot_image() {
+  local tree="$1" file="$2"
+  rm -f "$file"
+  mkfs.fat -F 32 -n BOOT -C "$file" $((BOOT_MB * 1024)) >/dev/null
+  mcopy -s -i "$file" "$tree"/* ::/
+}
+
+# make_disk WORK ROOTFS IMAGE TABLE: WORK holds boot.fat and data.ext4; ROOTFS goes into slot a. TABLE is
+# gpt (partitions found by their labels) or dos (the Pi's ROM reads nothing else; partitions found by the
+# fixed disk id).
+make_disk() {
+  local work="$1" rootfs="$2" image="$3" table="$4" data_mb boot_at=1 a_at b_at data_at total
+  data_mb=$(( ($(stat -c %s "$work/data.ext4") + 1048575) / 1048576 ))
+  rm -f "$work/rootfs_b.ext4" && truncate -s "${ROOT_SLOT_MB}M" "$work/rootfs_b.ext4"
   # Slot b stays an empty filesystem until an OS update writes it.
-  mkfs.ext4 -q -F -L rootfs_b "$work/rootfs_b.ext4" "${ROOT_SLOT_MB}M"
-  mkfs.ext4 -q -F -L data "$work/data.ext4" "${DATA_MB}M"
-
-  local boot_at=1 a_at b_at data_at total
+  mkfs.ext4 -q -F -L rootfs "$work/rootfs_b.ext4"
   a_at=$((boot_at + BOOT_MB)); b_at=$((a_at + ROOT_SLOT_MB)); data_at=$((b_at + ROOT_SLOT_MB))
-  total=$((data_at + DATA_MB + 1))
+  total=$((data_at + data_mb + 1))
   rm -f "$image" && truncate -s "${total}M" "$image"
-  sfdisk --quiet "$image" <<TABLE
+  if [ "$table" = gpt ]; then
+    sfdisk --quiet "$image" <<TABLE
 label: gpt
 start=${boot_at}MiB, size=${BOOT_MB}MiB, type=uefi, name=boot
 start=${a_at}MiB, size=${ROOT_SLOT_MB}MiB, type=linux, name=rootfs_a
 start=${b_at}MiB, size=${ROOT_SLOT_MB}MiB, type=linux, name=rootfs_b
-start=${data_at}MiB, size=${DATA_MB}MiB, type=linux, name=data
+start=${data_at}MiB, size=${data_mb}MiB, type=linux, name=data
 TABLE
+  else
+    sfdisk --quiet "$image" <<TABLE
+label: dos
+label-id: 0x${DISK_ID}
+start=${boot_at}MiB, size=${BOOT_MB}MiB, type=c, bootable
+start=${a_at}MiB, size=${ROOT_SLOT_MB}MiB, type=83
+start=${b_at}MiB, size=${ROOT_SLOT_MB}MiB, type=83
+start=${data_at}MiB, size=${data_mb}MiB, type=83
+TABLE
+  fi
   dd if="$work/boot.fat" of="$image" bs=1M seek="$boot_at" conv=notrunc,sparse status=none
-  dd if="$work/rootfs_a.ext4" of="$image" bs=1M seek="$a_at" conv=notrunc,sparse status=none
+  dd if="$rootfs" of="$image" bs=1M seek="$a_at" conv=notrunc,sparse status=none
   dd if="$work/rootfs_b.ext4" of="$image" bs=1M seek="$b_at" conv=notrunc,sparse status=none
   dd if="$work/data.ext4" of="$image" bs=1M seek="$data_at" conv=notrunc,sparse status=none
 }

@@ -1,45 +1,52 @@
 # shellcheck shell=bash
-# The root filesystem tree: Debian bookworm from the given apt sources, then Outpost on top of it.
+# The root filesystem tree: Debian bookworm for the target's architecture from the given apt sources, then
+# the Outpost system on top of it. A foreign architecture runs its package scripts under qemu-user (binfmt).
 
-# systemd-boot-efi: the boot loader binary comes from the target's archive, not from the build host.
-ROOTFS_PACKAGES=systemd,systemd-sysv,udev,dbus,kmod,iproute2,netbase,ca-certificates,procps,systemd-timesyncd,initramfs-tools,linux-image-amd64,systemd-boot-efi
-
+# make_rootfs DIR ARCH PACKAGES SOURCES...
 make_rootfs() {
-  local dir="$1"; shift
+  local dir="$1" arch="$2" packages="$3"
+  shift 3
+  # update-initramfs is a no-op while packages install and runs once at the end: under emulation each run
+  # costs minutes, and every package with initramfs hooks would trigger one.
+  # /boot/firmware exists before raspi-firmware's scripts look for it.
   # Docs, man pages and translations are dead weight on an appliance nobody logs into.
-  mmdebstrap --quiet --variant=apt --mode=root --include="$ROOTFS_PACKAGES" \
+  mmdebstrap --quiet --variant=apt --mode=root --architectures="$arch" --include="$packages" \
     --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/locale/*' \
     --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-include=/usr/share/doc/*/copyright' \
+    --setup-hook='mkdir -p "$1/boot/firmware"' \
+    --essential-hook='chroot "$1" dpkg-divert --quiet --local --rename --add /usr/sbin/update-initramfs && ln -s /bin/true "$1/usr/sbin/update-initramfs"' \
+    --customize-hook='rm "$1/usr/sbin/update-initramfs" && chroot "$1" dpkg-divert --quiet --local --rename --remove /usr/sbin/update-initramfs && chroot "$1" update-initramfs -c -k all' \
     bookworm "$dir" "$@"
 }
 
+# customize_rootfs DIR NODE BOOT_CHAIN REPO IMAGE_DIR: the Outpost system on the Debian tree. The app itself
+# is not here but on the data partition (see data_tree), so the root stays read-only and OS-only.
 customize_rootfs() {
-  local dir="$1" app="$2" repo="$3" here="$4"
+  local dir="$1" node="$2" chain="$3" repo="$4" here="$5" units
   cp -a "$here/rootfs-overlay/." "$dir/"
+  [ "$chain" = efi ] || cp -a "$here/rootfs-overlay-uboot/." "$dir/"
   echo outpost > "$dir/etc/hostname"
   printf '127.0.0.1\tlocalhost\n127.0.1.1\toutpost\n::1\tlocalhost ip6-localhost ip6-loopback\n' > "$dir/etc/hosts"
-  # Empty: systemd makes a transient one on the read-only root instead of every image sharing one id.
+  # Empty: systemd makes one up at boot on the read-only root, and first boot keeps it (first-boot).
   : > "$dir/etc/machine-id"
 
-  # Groups the unit asks for; Debian has no gpio group, and bluez (which makes bluetooth) is not installed yet.
+  # Groups the unit asks for; Debian has no gpio group, and bluez (which makes bluetooth) is not installed.
   chroot "$dir" groupadd --system --force gpio
   chroot "$dir" groupadd --system --force bluetooth
   chroot "$dir" useradd --system --user-group --home-dir /var/lib/outpost --no-create-home --shell /usr/sbin/nologin outpost
 
-  # Bookworm's nodejs is 18; the app needs 20. The build host's node is an x86-64 Node 20 built for the same glibc.
-  install -D -m 0755 "$(readlink -f "$(command -v node)")" "$dir/opt/outpost/node/bin/node"
-  ln -sf /opt/outpost/node/bin/node "$dir/usr/bin/node"
-
-  # The release layout the app's own update agent uses (appliance/ota/release-slots.ts).
-  mkdir -p "$dir/opt/outpost/releases"
-  cp -a "$app" "$dir/opt/outpost/releases/a"
-  chown -R 0:0 "$dir/opt/outpost"
-  ln -sfn releases/a "$dir/opt/outpost/current"
-  ln -sfn releases/a "$dir/opt/outpost/committed"
+  # Bookworm's nodejs is 18; the app needs 20. Node is part of the OS (updated with RAUC), not of a release.
+  install -D -m 0755 "$node" "$dir/usr/lib/outpost/node/bin/node"
+  ln -sf /usr/lib/outpost/node/bin/node "$dir/usr/bin/node"
 
   install -m 0644 "$repo"/systemd/*.service "$repo"/systemd/*.path "$dir/etc/systemd/system/"
-  chroot "$dir" systemctl enable --quiet outpost.service outpost-update.path outpost-boot-report.service systemd-networkd.service systemd-timesyncd.service
-  mkdir -p "$dir/var/lib/outpost"
+  units='outpost.service outpost-update.path outpost-boot-report.service outpost-first-boot.service outpost-setup-code.path'
+  units="$units systemd-networkd.service systemd-timesyncd.service avahi-daemon.service nftables.service"
+  [ "$chain" = efi ] || units="$units outpost-os-commit.service"
+  # shellcheck disable=SC2086
+  chroot "$dir" systemctl enable --quiet $units
+  # Mount points of the data partition and its bind mounts (fstab), and of the boot partition.
+  mkdir -p "$dir/data" "$dir/opt/outpost" "$dir/var/lib/outpost" "$dir/boot/firmware"
 
   rm -rf "$dir"/var/lib/apt/lists/* "$dir"/var/cache/apt/*.bin "$dir"/var/cache/apt/archives/*.deb
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../support/until.js';
-import { bootImage, OVMF, type BootedVm } from './qemu-vm.js';
+import { bootImage, healthy, OVMF, type BootedVm } from './qemu-vm.js';
 
 /**
  * Builds the generic-amd64 image and boots it in QEMU. Minutes of work (build about 2.5 min, boot under
@@ -18,12 +18,15 @@ if (!enabled) console.info('test/image skipped: set OUTPOST_IMAGE_TEST=1 (or run
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const BOOT_TIMEOUT_MS = 6 * 60_000;
+/** The virtual disk is bigger than the image, as a card is: first boot grows the data partition into the rest. */
+const DISK_MIB = 6144;
 
 describe.skipIf(!enabled)('generic-amd64 image under QEMU', () => {
   let work: string;
   let vm: BootedVm;
   let bootMs: number;
   let report: string;
+  let firstBoot: string;
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'outpost-image-'));
@@ -39,19 +42,25 @@ describe.skipIf(!enabled)('generic-amd64 image under QEMU', () => {
       image = join(work, 'out', built);
     }
     const bootStarted = Date.now();
-    vm = await bootImage(image, join(logDir, 'serial-generic-amd64.log'));
+    vm = await bootImage({
+      arch: 'amd64', image, overlay: join(work, 'disk.qcow2'), diskMiB: DISK_MIB, serialLog: join(logDir, 'serial-generic-amd64.log'),
+    });
     console.info(`serial console log: ${vm.serialLog}`);
-    await until('/api/health to answer 200', () => health(vm.httpPort), BOOT_TIMEOUT_MS);
+    await until('/api/health to answer 200', () => healthy(vm.httpPort), BOOT_TIMEOUT_MS);
     bootMs = Date.now() - bootStarted;
     console.info(`boot to /api/health 200: ${(bootMs / 1000).toFixed(1)} s (QEMU TCG, 2 vCPU, 1 GiB)`);
     report = await until('the boot report on the console', () => /OUTPOST-BOOT-REPORT .*/.exec(vm.serial())?.[0], 120_000);
-    console.info(report);
-  }, BOOT_TIMEOUT_MS + 10 * 60_000);
+    firstBoot = await until('the first-boot line on the console', () => /OUTPOST-FIRST-BOOT .*/.exec(vm.serial())?.[0], 120_000);
+    console.info(`${report}\n${firstBoot}`);
+  }, BOOT_TIMEOUT_MS + 40 * 60_000);
 
   afterAll(async () => {
     await vm?.stop();
-    // The image (about 1 GiB on disk) goes; the serial log stays for diagnosis.
-    if (work) rmSync(join(work, 'out'), { recursive: true, force: true });
+    // The image (about 1 GiB on disk) and the guest's writes go; the serial log stays for diagnosis.
+    if (work) {
+      rmSync(join(work, 'out'), { recursive: true, force: true });
+      rmSync(join(work, 'disk.qcow2'), { force: true });
+    }
   });
 
   it('answers /api/health with 200 on the forwarded port', async () => {
@@ -67,21 +76,34 @@ describe.skipIf(!enabled)('generic-amd64 image under QEMU', () => {
     expect(await res.text()).toMatch(/<html/i);
   });
 
-  it('finishes booting with no failed unit, a read-only root and the data partition mounted', () => {
+  it('serves the setup page on port 80 too, where http://outpost.local goes', async () => {
+    const res = await fetch(`http://127.0.0.1:${vm.port80}/`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toMatch(/<html/i);
+  });
+
+  it('finishes booting with no failed unit, a read-only root, and data and app releases on the data partition', () => {
     expect(report).toMatch(/ state=running /);
     expect(report).toMatch(/ root=ro,/);
     expect(report).toMatch(/ data=\/dev\/vda4,ext4,rw,/);
+    // The app's own updater writes its releases here, so it needs the writable data partition.
+    expect(report).toMatch(/ app=\/dev\/vda4\[\/app\],ext4,rw,/);
     expect(report).toMatch(/ failed=$/);
   });
-});
 
-async function health(port: number): Promise<true | undefined> {
-  try {
-    const res = await fetch(`http://127.0.0.1:${port}/api/health`, { signal: AbortSignal.timeout(3000) });
-    return res.status === 200 ? true : undefined;
-  } catch {
-    return undefined;
-  }
-}
+  it('grows the data partition to fill the disk and keeps a machine id of its own on first boot', () => {
+    const [, dataMiB, machineId] = /data=(\d+)MiB machine-id=([0-9a-f]{32})/.exec(firstBoot) ?? [];
+    expect(Number(dataMiB)).toBeGreaterThan(DISK_MIB - 2 * 1536 - 192 - 200);
+    expect(machineId).toBeDefined();
+  });
+
+  it('announces outpost.local over mDNS and reports the memory the whole system uses', () => {
+    expect(report).toMatch(/ mdns=outpost\.local /);
+    const [, usedKiB, appKiB] = /mem_used_kib=(\d+) app_rss_kib=(\d+)/.exec(report) ?? [];
+    console.info(`whole system in use after boot: ${(Number(usedKiB) / 1024).toFixed(0)} MiB (MemTotal - MemAvailable); outpost user's processes RSS ${(Number(appKiB) / 1024).toFixed(0)} MiB`);
+    expect(Number(usedKiB)).toBeGreaterThan(0);
+    expect(Number(appKiB)).toBeGreaterThan(0);
+  });
+});
 
 if (enabled && !existsSync(OVMF)) throw new Error(`${OVMF} missing: apt-get install ovmf qemu-system-x86`);

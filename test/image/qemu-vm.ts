@@ -1,20 +1,38 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
-/** UEFI firmware for q35 (Debian's `ovmf`): the image boots through systemd-boot, as on a real x86 box. */
+/** UEFI firmware for q35 (Debian's `ovmf`): the amd64 image boots through systemd-boot, as on a real x86 box. */
 export const OVMF = '/usr/share/ovmf/OVMF.fd';
+/** Debian's `u-boot-qemu` build for the `virt` board: the arm64 image's boot.scr runs in it, as on a Pi. */
+export const UBOOT_QEMU_ARM64 = '/usr/lib/u-boot/qemu_arm64/u-boot.bin';
+
+export interface VmOptions {
+  arch: 'amd64' | 'arm64';
+  image: string;
+  /** A copy-on-write overlay of `image` that the guest writes instead, so the build stays untouched. */
+  overlay: string;
+  /** The overlay's size: larger than the image, so first boot has a data partition to grow. */
+  diskMiB: number;
+  serialLog: string;
+  /** Raw disk images attached after the system disk (/dev/vdb, ...). */
+  extraDrives?: string[];
+  /** Where QEMU listens for the guest agent's channel (qemu-guest-agent in the guest). */
+  guestAgentSocket?: string;
+}
 
 export interface BootedVm {
-  /** The guest's port 8080, forwarded to this loopback port. */
+  /** The guest's port 8080 (the app), forwarded to this loopback port. */
   readonly httpPort: number;
+  /** The guest's port 80 (redirected to 8080 in the guest, what http://outpost.local reaches). */
+  readonly port80: number;
   readonly serialLog: string;
   serial(): string;
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -24,29 +42,42 @@ async function freePort(): Promise<number> {
   return address.port;
 }
 
-/**
- * Boots a raw image under TCG (no KVM on these machines) with user networking. `snapshot=on` keeps the
- * image untouched, so the same build can be booted again; the serial console goes to `serialLog`.
- */
-export async function bootImage(image: string, serialLog: string): Promise<BootedVm> {
+function machineArgs(arch: VmOptions['arch']): { binary: string; args: string[] } {
+  if (arch === 'amd64') {
+    // A reboot ends the amd64 run: nothing in its test reboots, so one means a crash worth failing on.
+    return { binary: 'qemu-system-x86_64', args: ['-machine', 'q35', '-bios', OVMF, '-no-reboot'] };
+  }
+  return { binary: 'qemu-system-aarch64', args: ['-machine', 'virt', '-cpu', 'cortex-a72', '-bios', UBOOT_QEMU_ARM64] };
+}
+
+/** Boots a raw image under TCG (no KVM on these machines) with user networking; the serial console goes to `serialLog`. */
+export async function bootImage(options: VmOptions): Promise<BootedVm> {
   const httpPort = await freePort();
+  const port80 = await freePort();
+  execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', '-F', 'raw', '-b', options.image, options.overlay, `${options.diskMiB}M`]);
+  const machine = machineArgs(options.arch);
   const args = [
-    '-machine', 'q35', '-accel', 'tcg', '-m', '1024', '-smp', '2',
-    '-bios', OVMF,
-    '-drive', `file=${image},format=raw,if=virtio,snapshot=on`,
-    '-nic', `user,model=virtio-net-pci,hostfwd=tcp:127.0.0.1:${httpPort}-:8080`,
-    '-display', 'none', '-serial', `file:${serialLog}`, '-no-reboot',
+    ...machine.args, '-accel', 'tcg', '-m', '1024', '-smp', '2',
+    '-drive', `file=${options.overlay},format=qcow2,if=virtio`,
+    ...(options.extraDrives ?? []).flatMap((drive) => ['-drive', `file=${drive},format=raw,if=virtio,snapshot=on`]),
+    '-nic', `user,model=virtio-net-pci,hostfwd=tcp:127.0.0.1:${httpPort}-:8080,hostfwd=tcp:127.0.0.1:${port80}-:80`,
+    ...(options.guestAgentSocket
+      ? ['-chardev', `socket,path=${options.guestAgentSocket},server=on,wait=off,id=qga0`,
+        '-device', 'virtio-serial-pci', '-device', 'virtserialport,chardev=qga0,name=org.qemu.guest_agent.0']
+      : []),
+    '-display', 'none', '-serial', `file:${options.serialLog}`,
   ];
-  const qemu: ChildProcess = spawn('qemu-system-x86_64', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const qemu: ChildProcess = spawn(machine.binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   qemu.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = once(qemu, 'exit');
   return {
     httpPort,
-    serialLog,
+    port80,
+    serialLog: options.serialLog,
     serial: () => {
       if (qemu.exitCode !== null) throw new Error(`qemu exited (${qemu.exitCode}): ${stderr}`);
-      return existsSync(serialLog) ? readFileSync(serialLog, 'latin1') : '';
+      return existsSync(options.serialLog) ? readFileSync(options.serialLog, 'latin1') : '';
     },
     async stop() {
       if (qemu.exitCode !== null || qemu.signalCode !== null) return;
@@ -54,4 +85,14 @@ export async function bootImage(image: string, serialLog: string): Promise<Boote
       await exited;
     },
   };
+}
+
+/** 200 from the guest's /api/health on `port`, or undefined while it does not answer yet. */
+export async function healthy(port: number): Promise<true | undefined> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/api/health`, { signal: AbortSignal.timeout(3000) });
+    return res.status === 200 ? true : undefined;
+  } catch {
+    return undefined;
+  }
 }
