@@ -25,7 +25,7 @@ export function createDrivers({ config, scenario, log }: DriverFactoryDeps): Dri
   if (ble) drivers.push(ble);
   const gpio = createGpioDriver(config.gpio, resolve(config.dataDir), scenario?.gpio, log);
   if (gpio) drivers.push(gpio);
-  drivers.push(...createIpIngestDrivers(config.ipIngest, log));
+  drivers.push(...createIpIngestDrivers(config.ipIngest, log, resolve(config.dataDir)));
   const zigbee = createZigbeeDriver(config.zigbee, resolve(config.dataDir), log);
   if (zigbee) drivers.push(zigbee);
   return drivers;

@@ -12,6 +12,7 @@ import { parseSenmlJson } from '../ip-common/senml.js';
 import { parseShellyNotification } from '../ip-common/shelly-gen2.js';
 import { parseTasmotaSensor } from '../ip-common/tasmota.js';
 import type { DeviceInfo, Driver, DriverHealth, DriverSink } from '../types.js';
+import { SeqCheckpoint } from './seq-checkpoint.js';
 import { topicMatches } from './topic-filter.js';
 
 const RECONNECT_MS = 1_000;
@@ -24,6 +25,8 @@ export interface MqttIngestDeps {
   devices: readonly MqttIngestDeviceConfig[];
   rateLimit: RateLimitConfig;
   log: Logger;
+  /** Where the highest seq taken from each gateway is kept across restarts; in memory only without it. */
+  seqFile?: string;
 }
 
 /**
@@ -38,7 +41,7 @@ export class MqttIngestDriver implements Driver {
   private gate: IngestGate | undefined;
   private brokerError: string | undefined;
   /** Highest outbox seq taken from each gateway: its outbox replays in order, at least once. */
-  private readonly lastSeq = new Map<string, number>();
+  private lastSeq: SeqCheckpoint | undefined;
   /** Streams (`<gateway>\0<device>\0<metric>`) that arrive raw: their summaries would count them twice. */
   private readonly rawFed = new Set<string>();
 
@@ -50,6 +53,8 @@ export class MqttIngestDriver implements Driver {
     const gate = new IngestGate({ protocol: 'mqtt', devices: this.deps.devices, rateLimit: this.deps.rateLimit, log });
     gate.open(sink);
     this.gate = gate;
+    this.lastSeq = new SeqCheckpoint({ path: this.deps.seqFile, log });
+    this.lastSeq.load();
     const client = connect(this.deps.url, {
       clientId: this.deps.clientId ?? `outpost-ingest-${hostname()}`.slice(0, 64),
       clean: false,
@@ -81,6 +86,7 @@ export class MqttIngestDriver implements Driver {
     this.gate?.close();
     this.gate = undefined;
     if (client) await client.endAsync();
+    this.lastSeq?.flush();
   }
 
   devices(): DeviceInfo[] {
@@ -122,7 +128,9 @@ export class MqttIngestDriver implements Driver {
   private admitTier(gate: IngestGate, name: string, topic: string, payload: Buffer): void {
     const kind = topic.split('/')[2];
     if (kind !== 'summary' && kind !== 'raw') return;
-    let top = this.lastSeq.get(name) ?? -1;
+    const lastSeq = this.lastSeq;
+    if (!lastSeq) return;
+    let top = lastSeq.get(name);
     const stream = (device: string, metric: string): string => `${name}\u0000${device}\u0000${metric}`;
     gate.admit(name, () => {
       const seen = top;
@@ -138,7 +146,7 @@ export class MqttIngestDriver implements Driver {
       const fresh = entries.filter((entry) => !this.rawFed.has(stream(entry.device, entry.metric)));
       return fresh.length === 0 ? { measurements: [], ignored: [] } : summaryReadings(fresh);
     });
-    this.lastSeq.set(name, top);
+    lastSeq.set(name, top);
   }
 }
 

@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -96,5 +99,38 @@ describe('MQTT ingest with mosquitto_pub', () => {
     const before = sink.countFrom('mqtt:meter');
     await mosquittoPub(broker, 'site/meter/senml', SENML_MULTIPLE_DATAPOINTS);
     await until('a reading after the broker restart', () => sink.countFrom('mqtt:meter') > before);
+  });
+});
+
+describe('MQTT ingest of a gateway Outpost across an edge restart', () => {
+  it('keeps the highest seq taken from each gateway, so a replay after the restart counts once', async () => {
+    const broker = await startMosquitto();
+    const dir = mkdtempSync(join(tmpdir(), 'outpost-ingest-seq-'));
+    const publisher = await connectAsync(broker.url);
+    const summary = (seq: number) => JSON.stringify({ v: 1, seq, device: 'http:boiler', metric: 'temperature', unit: '°C', start: seq * 1000, end: seq * 1000 + 1000, count: 1, min: 60, max: 60, mean: 60 + seq, last: 60, stddev: 0, maxScore: null });
+    const edge = () => new MqttIngestDriver({ url: broker.url, clientId: 'edge-seq', devices: [{ name: 'gw1', topic: 'outpost/gw1/#', format: 'outpost-summary' }], rateLimit: RATE, log: silentLogger(), seqFile: join(dir, 'seqs.json') });
+    try {
+      const before = new RecordingSink();
+      const first = edge();
+      await first.start(before, new AbortController().signal);
+      await until('connected', () => first.health().state !== 'offline');
+      for (const seq of [1, 2]) await publisher.publishAsync('outpost/gw1/summary/http:boiler/temperature', summary(seq), { qos: 1 });
+      await until('both summaries', () => before.countFrom('mqtt:gw1/http:boiler') === 2);
+      await first.stop();
+
+      const after = new RecordingSink();
+      const second = edge();
+      await second.start(after, new AbortController().signal);
+      await until('connected again', () => second.health().state !== 'offline');
+      // The gateway replays seq 2 (its PUBACK was lost in the restart), then sends seq 3.
+      for (const seq of [2, 3]) await publisher.publishAsync('outpost/gw1/summary/http:boiler/temperature', summary(seq), { qos: 1 });
+      await until('the new summary', () => after.countFrom('mqtt:gw1/http:boiler') >= 1);
+      expect(after.received.map((r) => r.value)).toEqual([63]);
+      await second.stop();
+    } finally {
+      await publisher.endAsync();
+      await broker.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
