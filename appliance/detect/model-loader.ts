@@ -7,6 +7,19 @@ import { DEFAULT_MODEL, modelsDir, readModelFiles, type ModelManifest } from './
 /** How far the sample's output may move between runtimes (float32 kernels differ by CPU). */
 const SAMPLE_TOLERANCE = 1e-3;
 
+/**
+ * One thread, no thread pools: the batch is small and the tick's other work runs on the main thread
+ * meanwhile, so more threads only add wake-ups and stacks. Without the arena, memory is given back
+ * after each run instead of held at the largest batch seen.
+ */
+export const SESSION_OPTIONS: ort.InferenceSession.SessionOptions = {
+  intraOpNumThreads: 1,
+  interOpNumThreads: 1,
+  executionMode: 'sequential',
+  enableCpuMemArena: false,
+  graphOptimizationLevel: 'all',
+};
+
 /** One onnxruntime session for one model; every stream's rows go through it in one `run` per batch. */
 export class OnnxForecaster implements Forecaster {
   readonly window: number;
@@ -28,11 +41,11 @@ export class OnnxForecaster implements Forecaster {
    * Loads verified bytes into a fresh session and proves it on the manifest's sample before anyone uses
    * it: a model whose inputs are not what the manifest says, or that answers differently, is refused.
    */
-  static async create(manifest: ModelManifest, bytes: Uint8Array): Promise<OnnxForecaster> {
+  static async create(manifest: ModelManifest, bytes: Uint8Array, options = SESSION_OPTIONS): Promise<OnnxForecaster> {
     const subject = `model ${manifest.name}@${manifest.version}`;
     let session: ort.InferenceSession;
     try {
-      session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+      session = await ort.InferenceSession.create(bytes, options);
     } catch (error) {
       throw new OutpostError('MODEL_LOAD', `${subject}: onnxruntime refused it: ${(error as Error).message}`, { name: manifest.name });
     }
@@ -77,9 +90,9 @@ export class OnnxForecaster implements Forecaster {
   }
 }
 
-/** `models/<name>.json` and its `.onnx`, verified by hash, loaded and checked. */
-export async function loadModel(opts: { name?: string; dir?: string } = {}): Promise<OnnxForecaster> {
+/** `models/<name>.json` and its `.onnx`, verified by hash, loaded and checked; `session` only for benchmarks comparing options. */
+export async function loadModel(opts: { name?: string; dir?: string; session?: ort.InferenceSession.SessionOptions } = {}): Promise<OnnxForecaster> {
   const path = join(opts.dir ?? modelsDir(), `${opts.name ?? DEFAULT_MODEL}.json`);
   const { manifest, bytes } = await readModelFiles(path);
-  return OnnxForecaster.create(manifest, bytes);
+  return OnnxForecaster.create(manifest, bytes, opts.session);
 }

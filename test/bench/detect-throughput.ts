@@ -2,13 +2,38 @@
  * Scoring throughput and memory: 1,000 streams, one batch of one reading per stream per tick, one ONNX
  * `run` per batch, on one thread (the session is single-threaded). Baseline in the same run: the same
  * detector with the model replaced by "repeat the last value", i.e. the cost of everything but ONNX.
+ * Memory is measured in a fresh process per set of session options — the appliance's, and the ones
+ * before it (with the CPU arena) — after a full GC, so the figures are what stays resident.
  *
  *   node --import tsx test/bench/detect-throughput.ts [--runs 5] [--streams 1000] [--ticks 200]
  */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { Detector, type Forecaster, type ScorePoint } from '../../appliance/detect/detector.js';
-import { loadModel } from '../../appliance/detect/model-loader.js';
-import { fmt, median, mib, note, numberFlag, printTable } from './bench-kit.js';
+import { loadModel, SESSION_OPTIONS } from '../../appliance/detect/model-loader.js';
+import { fmt, median, mib, note, numberFlag, printTable, stringFlag } from './bench-kit.js';
+
+const SESSIONS = {
+  appliance: SESSION_OPTIONS,
+  'previous (CPU arena, default execution mode)': { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' as const },
+};
+type Session = keyof typeof SESSIONS;
+const session = stringFlag('session', '') as Session | '';
+if (session === '') {
+  for (const name of Object.keys(SESSIONS)) {
+    const args = ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), ...process.argv.slice(2), '--session', name];
+    const child = spawnSync(process.execPath, args, { stdio: 'inherit' });
+    if (child.status !== 0) process.exit(child.status ?? 1);
+  }
+  process.exit(0);
+}
+if (!(session in SESSIONS)) throw new Error(`--session must be one of: ${Object.keys(SESSIONS).join(', ')}`);
+/** Resident memory after a full GC (the child runs with --expose-gc). */
+function rss(): number {
+  globalThis.gc?.();
+  return process.memoryUsage().rss;
+}
 
 const TARGET = 50_000;
 const runs = numberFlag('runs', 5);
@@ -17,9 +42,9 @@ const ticks = numberFlag('ticks', 200);
 /** Past the 512-value history and the likelihood's learning period, so every stream takes the steady path. */
 const WARM_TICKS = 600;
 
-const rssStart = process.memoryUsage().rss;
-const model = await loadModel();
-const rssModel = process.memoryUsage().rss;
+const rssStart = rss();
+const model = await loadModel({ session: SESSIONS[session] });
+const rssModel = rss();
 
 function lastValue(like: Forecaster): Forecaster {
   const { window } = like;
@@ -48,7 +73,7 @@ async function run(forecaster: Forecaster): Promise<{ rate: number; detector: De
   const detector = new Detector({ model: forecaster });
   for (let t = 0; t < WARM_TICKS; t++) await detector.score(batch(t));
   // Before this run's batches are built, so the figure is the model plus the streams' state.
-  if (rssStreams === 0) rssStreams = process.memoryUsage().rss;
+  if (rssStreams === 0) rssStreams = rss();
   const batches = Array.from({ length: ticks }, (_, i) => batch(WARM_TICKS + i));
   const started = performance.now();
   for (const b of batches) await detector.score(b);
@@ -64,6 +89,7 @@ for (let i = 0; i < runs; i++) {
 }
 await model.close();
 
+note(`\nSession options: ${session} ${JSON.stringify(SESSIONS[session])}`);
 note(`${streams} streams, ${ticks} ticks per run after ${WARM_TICKS} warm-up ticks, ${runs} runs; model ${model.manifest.name}@${model.manifest.version} (window ${model.window})`);
 printTable('Scored points per second (median of runs)', ['detector', 'points/s', 'per tick (ms)', 'target'], [
   ['ONNX forecaster, one run per tick', fmt(median(onnxRates)), fmt((streams / median(onnxRates)) * 1000, 2), `≥ ${fmt(TARGET)}`],
