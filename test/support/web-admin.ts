@@ -16,6 +16,7 @@ export async function adminHeaders(base: string, setupCode: () => Promise<string
   if (state.setupDone) return (await post('/api/login', { password })).headers;
   const setup = await post('/api/setup/code', { code: await setupCode() });
   // The node name the box already has, so setup does not rename it under a running test.
-  const site = { siteName: 'Test site', nodeName: setup.body.defaults?.nodeId ?? 'outpost', timeZone: 'UTC' };
+  // The host's own zone: setup runs `timedatectl set-timezone`, which on a host where it works must change nothing.
+  const site = { siteName: 'Test site', nodeName: setup.body.defaults?.nodeId ?? 'outpost', timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone };
   return (await post('/api/setup', { password, ...site }, setup.headers)).headers;
 }

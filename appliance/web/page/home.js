@@ -156,9 +156,9 @@ export function startHome() {
   showTab();
   api('/api/modbus/profiles').then((ps) => $('#profiles').replaceChildren(...ps.map((p) => el('option', { value: p.name }, `${p.name}: ${p.description}`))), () => undefined);
   watchUpdates();
-  load(loadSettings);
   const all = () => Promise.all([load(refreshDevices), load(refreshAlerts), load(refreshStatus), load(refreshDevicePanels)]);
-  all();
+  // The device table first: the forms below it and the settings can wait for the browser's next free connection.
+  load(refreshDevices).then(() => Promise.all([load(refreshAlerts), load(refreshStatus), load(refreshDevicePanels), load(loadSettings)]));
   timer = setInterval(all, 5000);
 }
 
