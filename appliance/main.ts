@@ -54,6 +54,8 @@ export class Appliance {
   private readonly notifier = new SystemdNotifier();
   private readonly stack: { name: string; stop: () => Promise<void> }[] = [];
   private readonly drivers: Driver[] = [];
+  /** Set once detection has started, for the web API's model routes. */
+  private modelUpdates: ModelUpdates | undefined;
   private store: Store | undefined;
   /** Set once every configured driver had its start: before that, the device list is not known yet. */
   private driversStarted = false;
@@ -102,6 +104,7 @@ export class Appliance {
         configPath,
         current: () => ({ nodeId, mqttUrl: config.mqtt.url }),
         startModbusDevice: (device) => this.startModbusDevice(device),
+        models: () => this.modelUpdates,
       });
       // Devices POST to /ingest/<name> with their own token, outside the UI's session auth.
       await this.web.register(httpIngestRoutes, { driver: () => findHttpIngest(this.drivers) });
@@ -167,12 +170,13 @@ export class Appliance {
         downlink: {
           config: (message) => configChange.apply(message),
           command: (command) => commands.write(command),
-          model: { accept: (offer) => modelUpdates.accept(offer) },
+          model: { accept: (offer) => modelUpdates.accept(offer), rollback: () => modelUpdates.rollback() },
           update: new BundleDownload({ dataDir, version, log: log.child({ service: 'ota' }) }),
         },
       });
       if (config.detect.enabled) {
         await detection.start();
+        this.modelUpdates = modelUpdates;
         this.push('detect', () => detection.stop());
         this.health.register('detect', () => ({ state: detection.active ? 'ok' : 'degraded', model: detection.model }));
       }

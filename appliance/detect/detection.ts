@@ -39,7 +39,7 @@ const DEFAULT_PART_SIZE = 250;
 export class Detection {
   private detector: Detector | undefined;
   private current: OnnxForecaster | undefined;
-  /** The model replaced by the last install, kept for rollback. */
+  /** The model replaced by the last install: a tick in flight may still be running it, so it is released at the next install. */
   private previous: OnnxForecaster | undefined;
   private alerts: AnomalyAlerts;
   private readonly rates = new CounterRates();
@@ -123,7 +123,7 @@ export class Detection {
   /**
    * Swaps in a model already verified (hash, signature) and proven on its sample by `OnnxForecaster.create`.
    * Streams keep their state, so the new model must take the same window; otherwise it is refused and
-   * the running model stays. The replaced one is kept for `rollback`.
+   * the running model stays. Rolling back is installing the previous model again (see ModelUpdates).
    */
   async install(model: OnnxForecaster): Promise<string> {
     if (!this.detector || !this.current) {
@@ -142,13 +142,5 @@ export class Detection {
 
   private newDetector(model: OnnxForecaster): Detector {
     return new Detector({ model, ...(this.deps.learningRows ? { params: { learningRows: this.deps.learningRows } } : {}) });
-  }
-
-  /** Back to the model before the last install. */
-  async rollback(): Promise<string> {
-    if (!this.previous || !this.detector || !this.current) return 'no previous model to roll back to';
-    this.detector.swapModel(this.previous);
-    [this.current, this.previous] = [this.previous, this.current];
-    return `rolled back to ${this.current.manifest.name}@${this.current.manifest.version}`;
   }
 }

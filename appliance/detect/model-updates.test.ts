@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Reading } from '../../drivers/types.js';
+import { DownlinkRouter } from '../downlink/downlink-router.js';
 import { silentLogger } from '../log.js';
 import { DEFAULT_ALERT_POLICY } from './anomaly-alerts.js';
 import { Detection } from './detection.js';
@@ -60,6 +61,30 @@ describe('ModelUpdates', () => {
     const fallback = await detection();
     expect(fallback.model?.version).toBe(manifest['version']);
     await fallback.stop();
+  });
+});
+
+describe('model rollback over the downlink', () => {
+  it('answers a model-rollback message with the model it returned to, or with why it could not', async () => {
+    const rollbackDir = mkdtempSync(join(tmpdir(), 'outpost-model-rollback-'));
+    const running = new Detection({ log: silentLogger(), model: 'forecaster-mlp', installedDir: rollbackDir, policy: DEFAULT_ALERT_POLICY });
+    await running.start();
+    const updates = new ModelUpdates({ detection: running, publicKey: () => keys.publicKey, dir: rollbackDir, log: silentLogger() });
+    const fail = async () => {
+      throw new Error('not in this test');
+    };
+    const router = new DownlinkRouter({
+      nodeId: 'n1',
+      log: silentLogger(),
+      handlers: { config: fail, command: fail, rebirth: () => undefined, update: { accept: fail }, model: { accept: fail, rollback: () => updates.rollback() } },
+    });
+    const send = (id: string) => router.handle('outpost/n1/downlink/model-rollback', Buffer.from(JSON.stringify({ id })));
+    expect(await send('r1')).toMatchObject({ id: 'r1', ok: false, error: { code: 'MODEL_NO_PREVIOUS' } });
+    await updates.install(packageBytes('9.0.0'));
+    expect(await send('r2')).toMatchObject({ id: 'r2', ok: true, result: `rolled back to forecaster-mlp@${manifest['version']}` });
+    expect(running.model?.version).toBe(manifest['version']);
+    await running.stop();
+    rmSync(rollbackDir, { recursive: true, force: true });
   });
 });
 

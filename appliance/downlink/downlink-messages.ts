@@ -22,6 +22,8 @@ export const DownlinkSchemas = {
     { id: Id, name: Type.String({ minLength: 1 }), version: Type.String({ minLength: 1 }), url: Type.String({ minLength: 1 }), sha256: Sha256 },
     { additionalProperties: false },
   ),
+  /** Back to the detection model the last install replaced (and, sent again, forward to it). */
+  'model-rollback': Type.Object({ id: Id }, { additionalProperties: false }),
   /** A signed release bundle for the update agent. */
   update: Type.Object(
     { id: Id, version: Type.String({ minLength: 1 }), url: Type.String({ minLength: 1 }), sha256: Sha256, signature: Type.String({ minLength: 1 }) },

@@ -17,7 +17,7 @@ export interface DownlinkHandlers {
   config(message: DownlinkOf<'config'>): Promise<string>;
   command(command: Command): Promise<void>;
   rebirth(): void;
-  model: PackageHandler<DownlinkOf<'model'>>;
+  model: PackageHandler<DownlinkOf<'model'>> & { rollback?(): Promise<string> };
   update: PackageHandler<DownlinkOf<'update'>>;
 }
 
@@ -74,6 +74,9 @@ export class DownlinkRouter {
         return 'rebirth sent';
       case 'model':
         return handlers.model.accept(message);
+      case 'model-rollback':
+        if (!handlers.model.rollback) throw new OutpostError('DOWNLINK_NOT_AVAILABLE', 'model rollback is not available in this release');
+        return handlers.model.rollback();
       case 'update':
         return handlers.update.accept(message);
     }

@@ -16,6 +16,7 @@ import { gpioRoutes } from './gpio-routes.js';
 import { installErrorHandling } from './http-errors.js';
 import type { LiveFeed } from './live-feed.js';
 import { liveRoutes } from './live-routes.js';
+import { modelRoutes, type ModelRoutesDeps } from './model-routes.js';
 import { Nmcli, type NetworkManager } from './network-manager.js';
 import { networkRoutes } from './network-routes.js';
 import { loadPage, pageRoutes } from './page-routes.js';
@@ -43,6 +44,8 @@ export interface WebDeps {
   network?: NetworkManager;
   timeZone?: SetupDeps['timeZone'];
   thermalRoot?: string;
+  /** Model updates, once detection has started; absent, the model routes answer MODEL_UPDATES_OFF. */
+  models?: ModelRoutesDeps['models'];
 }
 
 /**
@@ -69,5 +72,6 @@ export function buildWebApp(deps: WebDeps): FastifyInstance {
   void app.register(liveRoutes(deps.live));
   void app.register(pageRoutes(loadPage()));
   void app.register(updateRoutes({ dataDir: deps.dataDir, version: deps.version, log: deps.log }));
+  void app.register(modelRoutes({ models: deps.models ?? (() => undefined) }));
   return app;
 }
