@@ -11,10 +11,12 @@ import { summariesReceived } from './summaries-received.js';
  * The tiers on separate network stacks: gateway, edge server and cloud broker each in a network namespace,
  * joined only gateway↔edge (10.77.1.0/24) and edge↔cloud (10.77.2.0/24); the test reaches each one over a
  * management link from the root namespace. Needs root (`ip netns`); skipped with the reason otherwise.
+ * The edge outage is 10 s in `npm test`; the issue's 30 s runs with
+ * `OUTPOST_TIER_OUTAGE_S=30 npx vitest run test/e2e/tiers-netns.test.ts` (20 s more than CI can spare).
  */
 const NS = { gw: 'op10-gw', edge: 'op10-edge', cloud: 'op10-cloud' } as const;
 const MGMT = { gw: '10.77.10.2', edge: '10.77.11.2', cloud: '10.77.12.2' } as const;
-const OUTAGE_MS = 10_000;
+const OUTAGE_MS = Number(process.env.OUTPOST_TIER_OUTAGE_S ?? 10) * 1000;
 const BOILER = { name: 'boiler', token: 'boiler-token-0123456789' };
 
 function ip(...args: string[]): { ok: boolean; err: string } {
@@ -151,5 +153,22 @@ describe.skipIf(skipReason !== undefined)(`tiers in network namespaces${skipReas
     expect(windows.slice(1).filter((start, i) => start - (windows[i] ?? start) > 1_000), 'a window missing at the gateway').toEqual([]);
     expect(distinct()).toBeGreaterThan(OUTAGE_MS / 1000);
     await until('edge summaries in the cloud after the outage', () => cloud.messages.length > cloudBefore, 20_000);
-  }, 90_000);
+  }, 60_000 + OUTAGE_MS);
+
+  it('every gateway summary is counted exactly once in the edge summaries the cloud received', async () => {
+    await sensor.stop();
+    const gatewaySeqs = () => new Set(summariesReceived(witness).map((s) => s.seq)).size;
+    // Each gateway summary is one reading at the edge; the cloud's edge summaries (deduplicated by the edge's seq) must count each once.
+    const countedInCloud = () => {
+      const bySeq = new Map(summariesReceived(cloud).filter((s) => s.device === 'mqtt:gw1/http:boiler').map((s) => [s.seq, s.count]));
+      return [...bySeq.values()].reduce((a, b) => a + b, 0);
+    };
+    let last = '';
+    await until('the cloud to count every gateway summary once', () => {
+      last = `${countedInCloud()} counted in the cloud, ${gatewaySeqs()} gateway summaries`;
+      return gatewaySeqs() > 0 && countedInCloud() === gatewaySeqs();
+    }, 20_000).catch((err: Error) => {
+      throw new Error(`${err.message}: ${last}`);
+    });
+  });
 });
