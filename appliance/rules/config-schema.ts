@@ -22,7 +22,14 @@ export const RuleSchema = Type.Object(
     when: Type.Union([
       Type.Object({ kind: Type.Literal('anomaly') }, { additionalProperties: false }),
       Type.Object(
-        { kind: Type.Literal('threshold'), above: Type.Optional(Type.Number()), below: Type.Optional(Type.Number()) },
+        {
+          kind: Type.Literal('threshold'),
+          above: Type.Optional(Type.Number()),
+          below: Type.Optional(Type.Number()),
+          deadband: Type.Optional(
+            Type.Number({ minimum: 0, description: 'Once raised, the alert clears only this far back inside the limit, so a value hovering at it does not flap the output' }),
+          ),
+        },
         { additionalProperties: false },
       ),
     ]),

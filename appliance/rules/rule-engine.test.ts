@@ -35,6 +35,19 @@ describe('RuleEngine', () => {
     expect(written.map((c) => c.value)).toEqual([true, false]);
   });
 
+  it('with a deadband, a value hovering at the limit switches the output once, and back only when it is clear of the band', async () => {
+    const hot = (deadband?: number): Rule => ({ name: 'hot', metric: 'temperature', when: { kind: 'threshold', above: 80, ...(deadband === undefined ? {} : { deadband }) }, then: relay });
+    const hovering = [79.8, 80.3, 79.9, 80.2, 79.7, 80.4, 79.6, 77.9];
+    const flapping = engine([hot()]);
+    flapping.rulesEngine.apply(hovering.map((v, i) => reading(v, i)), []);
+    const steady = engine([hot(2)]);
+    const alerts = steady.rulesEngine.apply(hovering.map((v, i) => reading(v, i)), []);
+    await Promise.all([flapping.rulesEngine.settled(), steady.rulesEngine.settled()]);
+    expect(flapping.written).toHaveLength(6);
+    expect(alerts.map((a) => `${a.state}@${a.value}`)).toEqual(['raised@80.3', 'cleared@77.9']);
+    expect(steady.written.map((c) => c.value)).toEqual([true, false]);
+  });
+
   it('drives an output for an anomaly alert on a matching stream only', async () => {
     const { rulesEngine, written } = engine([{ name: 'odd', device: 'modbus:tcp/a/1', when: { kind: 'anomaly' }, then: { ...relay, clearValue: undefined } }]);
     const anomaly = (device: string, state: Alert['state']): Alert => ({ device, metric: 'temperature', kind: 'anomaly', state, message: '', ts: 1 });

@@ -54,8 +54,11 @@ export class RuleEngine {
       for (const r of readings) {
         if (!matches(rule, r.device, r.metric)) continue;
         const key = `${rule.name}\u0000${r.device}\u0000${r.metric}`;
-        const outside = (when.above !== undefined && r.value > when.above) || (when.below !== undefined && r.value < when.below);
-        if (outside === this.violated.has(key)) continue;
+        const was = this.violated.has(key);
+        // Once raised, the value must come back past the deadband to clear: hovering at a limit is one alert.
+        const band = was ? (when.deadband ?? 0) : 0;
+        const outside = (when.above !== undefined && r.value > when.above - band) || (when.below !== undefined && r.value < when.below + band);
+        if (outside === was) continue;
         if (outside) this.violated.add(key);
         else this.violated.delete(key);
         const limit = when.above !== undefined && r.value > when.above ? `above ${when.above}` : `below ${when.below}`;
