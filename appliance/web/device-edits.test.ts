@@ -184,7 +184,8 @@ describe('GPIO naming', () => {
   });
 
   it('refuses a pin off the header and a pin that already has another job', async () => {
-    const [w, , call] = await box();
+    const [w, , call] = await box([fakeDriver('gpio', [info('gpio:22', 'gpio', 'Scenario relay')])]);
+    expect((await call('POST', '/api/gpio/pins', { pin: 22, name: 'Mine', kind: 'output' })).json().error.message).toBe('GPIO 22 is used by the emulated scenario ("Scenario relay")');
     const off = await call('POST', '/api/gpio/pins', { pin: 40, name: 'X', kind: 'output' });
     expect([off.statusCode, off.json().error.field]).toEqual([400, 'pin']);
     await call('POST', '/api/gpio/pins', { pin: 5, name: 'Meter', kind: 'counter' });

@@ -57,10 +57,12 @@ export function gpioRoutes(deps: { drivers: () => readonly Driver[]; config: Con
       const name = (request.body as Static<typeof NamePin>).name.trim();
       const device = gpioDeviceId(pin);
       const entry = findEntry(deps.config.parsed(), device);
+      const current = pins().find((p) => p.pin === pin);
       if (entry && entry.list !== KINDS[kind]) {
-        const current = pins().find((p) => p.pin === pin);
         throw new OutpostError('GPIO_PIN_TAKEN', `GPIO ${pin} is already ${current?.kind === 'input' ? 'an' : 'a'} ${current?.kind} ("${current?.name}"); remove it first`, { field: 'pin' });
       }
+      // A line of the emulated scenario is not in the config file; naming its pin there would claim it twice at the next start.
+      if (current?.source === 'running') throw new OutpostError('GPIO_PIN_TAKEN', `GPIO ${pin} is used by the emulated scenario ("${current.name}")`, { field: 'pin' });
       deps.config.patch((raw) => {
         if (entry) renameEntry(raw, entry, name);
         else rawList(raw, KINDS[kind]).push({ name, pin, ...(kind === 'input' && metric ? { metric } : {}) });
