@@ -22,8 +22,8 @@ export interface AgentArgs {
 }
 
 export const OTA_USAGE = `  outpost keys generate --out DIR
-  outpost bundle create --key KEY --out FILE [--from RELEASE_DIR] [--version V] [--compatible linux-ARCH-nodeN]
-                        [--min-version V]
+  outpost bundle create --key KEY --out FILE [--tree DIR] [--version V] [--compatible linux-ARCH-nodeN]
+                        [--min-version V]   (DIR: image/lib/target-tree.sh ARCH DIR made it for the target)
   outpost bundle verify --pubkey PUB [--running-version V] FILE
   outpost update forget VERSION [--root /opt/outpost]   (accept a version that failed before)
   outpost update apply --bundle FILE | update resume | update status
@@ -42,7 +42,7 @@ export function parseOtaCli(group: string, argv: readonly string[], usage: (mess
     options: {
       out: { type: 'string' },
       key: { type: 'string' },
-      from: { type: 'string' },
+      tree: { type: 'string' },
       version: { type: 'string' },
       compatible: { type: 'string' },
       'min-version': { type: 'string' },
@@ -70,7 +70,7 @@ export function parseOtaCli(group: string, argv: readonly string[], usage: (mess
         command: 'bundle create',
         key: need('key'),
         out: need('out'),
-        from: values.from ?? '.',
+        from: values.tree ?? '.',
         ...optional('version', values.version),
         ...optional('compatible', values.compatible),
         ...optional('minVersion', values['min-version']),
