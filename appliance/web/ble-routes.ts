@@ -4,7 +4,7 @@ import { bleDeviceId } from '../../drivers/ble/adopted-tag.js';
 import { OutpostError, type Driver } from '../../drivers/types.js';
 import type { Logger } from '../log.js';
 import type { ConfigFile } from './config-file.js';
-import { rawList } from './device-config.js';
+import { deviceName, rawList } from './device-config.js';
 import type { DeviceChange } from './device-edit-routes.js';
 import { bleScanner } from './driver-controls.js';
 
@@ -34,6 +34,7 @@ export function bleRoutes(deps: { drivers: () => readonly Driver[]; config: Conf
     app.post('/api/ble/adopt', { schema: { body: Adopt } }, async (request, reply) => {
       const body = request.body as Static<typeof Adopt>;
       const address = body.address.trim().toLowerCase();
+      const name = deviceName(body.name);
       const key = body.key?.trim().toLowerCase() || undefined;
       if (!MAC.test(address)) throw new OutpostError('INVALID_INPUT', 'a MAC address such as a4:c1:38:02:83:f4 is needed', { field: 'address' });
       if (key !== undefined && !KEY.test(key)) throw new OutpostError('BLE_KEY_INVALID', 'a BTHome key is 32 hex digits', { field: 'key' });
@@ -45,9 +46,9 @@ export function bleRoutes(deps: { drivers: () => readonly Driver[]; config: Conf
       if (deps.config.parsed().ble.adopted.some((t) => bleDeviceId(t.address) === device)) {
         throw new OutpostError('DEVICE_EXISTS', `${device} is already adopted`, { field: 'address' });
       }
-      deps.config.patch((raw) => void rawList(raw, 'ble.adopted').push({ address, name: body.name.trim(), ...(key ? { key } : {}) }));
+      deps.config.patch((raw) => void rawList(raw, 'ble.adopted').push({ address, name, ...(key ? { key } : {}) }));
       deps.log.info({ device, encrypted: key !== undefined }, 'ble tag adopted from the web page');
-      const change: DeviceChange = { device, applied: 'after-restart', message: `adopted as "${body.name.trim()}"; readings start after restart` };
+      const change: DeviceChange = { device, applied: 'after-restart', message: `adopted as "${name}"; readings start after restart` };
       return reply.code(201).send(change);
     });
   };

@@ -1,6 +1,7 @@
 import { bleDeviceId } from '../../drivers/ble/adopted-tag.js';
 import { gpioDeviceId } from '../../drivers/gpio/lines.js';
 import { modbusDeviceId } from '../../drivers/modbus/modbus-driver.js';
+import { OutpostError } from '../../drivers/types.js';
 import type { Config } from '../config/schema.js';
 import type { RawConfig } from './config-file.js';
 
@@ -53,4 +54,11 @@ export function renameEntry(raw: RawConfig, entry: ConfigEntry, name: string): v
 
 export function removeEntry(raw: RawConfig, entry: ConfigEntry): void {
   rawList(raw, entry.list).splice(entry.index, 1);
+}
+
+/** A device name as the forms send it: trimmed, and refused when nothing visible is left. */
+export function deviceName(text: string): string {
+  const name = text.trim();
+  if (name === '') throw new OutpostError('INVALID_INPUT', 'a name needs at least one visible character', { field: 'name' });
+  return name;
 }

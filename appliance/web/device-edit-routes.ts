@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { OutpostError, type Driver } from '../../drivers/types.js';
 import type { Logger } from '../log.js';
 import type { ConfigFile } from './config-file.js';
-import { findEntry, removeEntry, renameEntry } from './device-config.js';
+import { deviceName, findEntry, removeEntry, renameEntry } from './device-config.js';
 import { zigbeeControl } from './driver-controls.js';
 
 const DeviceRef = { device: Type.String({ minLength: 3, maxLength: 200 }) };
@@ -38,11 +38,12 @@ export function deviceEditRoutes(deps: DeviceEditDeps) {
     app.get('/api/devices/pending', async () => Object.fromEntries(pending));
 
     app.post('/api/devices/rename', { schema: { body: Rename } }, async (request): Promise<DeviceChange> => {
-      const { device, name } = request.body as Static<typeof Rename>;
+      const { device } = request.body as Static<typeof Rename>;
+      const name = deviceName((request.body as Static<typeof Rename>).name);
       const entry = findEntry(deps.config.parsed(), device);
       if (!entry) throw notInConfig(device, known(device), 'renamed');
-      deps.config.patch((raw) => renameEntry(raw, entry, name.trim()));
-      const message = `renamed to "${name.trim()}"; applies after restart`;
+      deps.config.patch((raw) => renameEntry(raw, entry, name));
+      const message = `renamed to "${name}"; applies after restart`;
       pending.set(device, message);
       deps.log.info({ device, name }, 'device renamed from the web page');
       return { device, applied: 'after-restart', message };

@@ -78,6 +78,7 @@ describe('rename and remove', () => {
     const before = readFileSync(join(w.dataDir, 'config.json'), 'utf8');
     const cases: [unknown, number, string, string][] = [
       [{ device: METER_ID, name: '' }, 400, 'INVALID_INPUT', 'name'],
+      [{ device: METER_ID, name: '   ' }, 400, 'INVALID_INPUT', 'name'],
       [{ device: 'modbus:tcp/10.0.0.9:502/3', name: 'X' }, 404, 'DEVICE_UNKNOWN', 'device'],
       [{ device: 'modbus:tcp/127.0.0.1:5021/7', name: 'X' }, 409, 'DEVICE_NOT_IN_CONFIG', 'device'],
     ];

@@ -5,7 +5,7 @@ import { gpioDeviceId } from '../../drivers/gpio/lines.js';
 import { OutpostError, type Driver } from '../../drivers/types.js';
 import type { Logger } from '../log.js';
 import type { ConfigFile } from './config-file.js';
-import { findEntry, rawList, renameEntry, type DeviceList } from './device-config.js';
+import { deviceName, findEntry, rawList, renameEntry, type DeviceList } from './device-config.js';
 import type { DeviceChange } from './device-edit-routes.js';
 
 const KINDS = { input: 'gpio.inputs', counter: 'gpio.counters', output: 'gpio.outputs' } as const satisfies Record<string, DeviceList>;
@@ -54,7 +54,7 @@ export function gpioRoutes(deps: { drivers: () => readonly Driver[]; config: Con
 
     app.post('/api/gpio/pins', { schema: { body: NamePin } }, async (request): Promise<DeviceChange> => {
       const { pin, kind, metric } = request.body as Static<typeof NamePin>;
-      const name = (request.body as Static<typeof NamePin>).name.trim();
+      const name = deviceName((request.body as Static<typeof NamePin>).name);
       const device = gpioDeviceId(pin);
       const entry = findEntry(deps.config.parsed(), device);
       const current = pins().find((p) => p.pin === pin);
