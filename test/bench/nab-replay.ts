@@ -37,12 +37,19 @@ class Replay implements Forecaster {
   }
 }
 
+export interface Recorded {
+  model: string;
+  window: number;
+  layout: Forecaster['layout'];
+  replays: ReplayFile[];
+}
+
 /** Runs the model over every file once (or reads the cache written by an earlier run for the same model). */
-export async function recordForecasts(files: readonly NabFile[]): Promise<{ model: string; window: number; layout: Forecaster['layout']; replays: ReplayFile[] }> {
+export async function recordForecasts(files: readonly NabFile[], cacheDir = join(tmpdir(), 'outpost-nab-forecasts')): Promise<Recorded> {
   const model = await loadModel();
   const { sha256, name, version } = model.manifest;
   const { window, layout } = model;
-  const cache = join(tmpdir(), 'outpost-nab-forecasts', `${sha256}.json`);
+  const cache = join(cacheDir, `${sha256}.json`);
   let stored: Record<string, number[]> = {};
   if (existsSync(cache)) stored = JSON.parse(readFileSync(cache, 'utf8')) as Record<string, number[]>;
   const replays: ReplayFile[] = [];
@@ -65,14 +72,14 @@ export async function recordForecasts(files: readonly NabFile[]): Promise<{ mode
     replays.push({ file, forecasts: Float32Array.from(forecasts) });
   }
   await model.close();
-  mkdirSync(join(tmpdir(), 'outpost-nab-forecasts'), { recursive: true });
+  mkdirSync(cacheDir, { recursive: true });
   writeFileSync(cache, JSON.stringify(stored));
   return { model: `${name}@${version}`, window, layout, replays };
 }
 
 /** Scores of every row of each file with these parameters, from the recorded forecasts. */
 export async function replayScores(
-  recorded: Awaited<ReturnType<typeof recordForecasts>>,
+  recorded: Recorded,
   params: ScoringParams,
   only?: ReadonlySet<string>,
 ): Promise<ScoredFile[]> {
