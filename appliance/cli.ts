@@ -48,7 +48,7 @@ async function main(): Promise<void> {
       for (const line of scenario.describe()) process.stdout.write(`${line}\n`);
       if (command.writeConfig) {
         // A config for a separate `outpost run --config FILE` that polls these emulators over the wire.
-        saveConfigAtomically(command.writeConfig, { modbus: { devices: scenario.modbusDevices } });
+        saveConfigAtomically(command.writeConfig, { modbus: { devices: scenario.modbusDevices }, zigbee: scenario.zigbee.config });
         process.stdout.write(`config for outpost run written to ${command.writeConfig}\n`);
       }
       untilSignal(log, () => scenario.stop());

@@ -26,7 +26,7 @@ export function createDrivers({ config, scenario, log }: DriverFactoryDeps): Dri
   const gpio = createGpioDriver(config.gpio, resolve(config.dataDir), scenario?.gpio, log);
   if (gpio) drivers.push(gpio);
   drivers.push(...createIpIngestDrivers(config.ipIngest, log, resolve(config.dataDir)));
-  const zigbee = createZigbeeDriver(config.zigbee, resolve(config.dataDir), log);
+  const zigbee = createZigbeeDriver(config.zigbee, resolve(config.dataDir), log, scenario?.zigbee.config);
   if (zigbee) drivers.push(zigbee);
   return drivers;
 }

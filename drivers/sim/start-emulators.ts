@@ -6,6 +6,7 @@ import type { ModbusDeviceConfig, ModbusTransport } from '../modbus/config-schem
 import type { EmulatedModbusDevice } from '../modbus/emulator/emulated-device.js';
 import { ModbusEmulator, type ModbusEndpoint } from '../modbus/emulator/modbus-emulator.js';
 import { OutpostError } from '../types.js';
+import { startZigbeeScenario, type RunningZigbee } from '../zigbee/emulator/start-zigbee.js';
 import { WorldClock } from './clock.js';
 import { buildScenario, type Scenario, type ScenarioName, type SimDevice } from './scenario.js';
 
@@ -31,6 +32,8 @@ export interface RunningScenario {
   ble: RunningBle;
   /** The scenario's header lines on an emulated GPIO chip, and their driver config. */
   gpio: RunningGpio;
+  /** The scenario's Zigbee devices behind an emulated Z-Stack coordinator, and the zigbee config that reaches it. */
+  zigbee: RunningZigbee;
   /** Rules shipped with the scenario (a door contact switching a relay); they join the config's rules. */
   rules: Rule[];
   endpoints: Record<string, string>;
@@ -86,6 +89,10 @@ export async function startScenario(name: ScenarioName, options: StartScenarioOp
     await emulator.stop();
     throw error;
   }
+  const zigbee = await startZigbeeScenario(name, () => clock.worldNow(), { scale, host, port: nextPort }).catch(async (error: unknown) => {
+    await emulator.stop();
+    throw error;
+  });
 
   const dropouts = watchDropouts(scenario, clock, served, options.dropoutCheckMs ?? 1000);
   const ble = startBleScenario(name, () => clock.worldNow(), { scale, startMs, days: 7 });
@@ -99,6 +106,7 @@ export async function startScenario(name: ScenarioName, options: StartScenarioOp
     modbusDevices,
     ble,
     gpio,
+    zigbee,
     rules: gpio.rules,
     endpoints,
     bus(id) {
@@ -109,11 +117,14 @@ export async function startScenario(name: ScenarioName, options: StartScenarioOp
     describe: () => [
       ...Object.entries(endpoints).map(([bus, at]) => `bus ${bus} at ${at}`),
       ...modbusDevices.map((d) => `  unit ${d.unitId} on ${busOf(d.transport, endpoints)}: ${d.name} (${d.profile})`),
+      `zigbee coordinator (Z-Stack) at ${zigbee.config.port}; devices join while pairing is open`,
+      ...zigbee.devices.map((d) => `  ${d.device.ieeeAddress}: ${d.name}`),
     ],
     async stop() {
       clearInterval(dropouts);
       ble.stop();
       gpio.stop();
+      await zigbee.stop();
       await emulator.stop();
     },
   };

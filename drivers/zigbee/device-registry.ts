@@ -80,6 +80,8 @@ export class DeviceRegistry {
 
   async onMessage(msg: MessagePayload): Promise<void> {
     const device = msg.device;
+    // Mid-interview the model is not known yet: a definition looked up now would be missing for good.
+    if (device.interviewState !== 'SUCCESSFUL') return;
     const now = Date.now();
     this.seen(device, now);
     const definition = await this.definitionOf(device);

@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Controller } from 'zigbee-herdsman';
 import type { Logger } from '../../appliance/log.js';
@@ -14,6 +14,8 @@ export interface ZigbeeDriverDeps {
   port: string;
   /** Where the network identity, herdsman's database and the coordinator backup live. */
   dataDir: string;
+  /** Empties `dataDir` at start: for an emulated coordinator that starts blank on every run. */
+  freshNetwork?: boolean;
   /** Channel for a network formed on first start. */
   channel?: number;
   log: Logger;
@@ -77,6 +79,7 @@ export class ZigbeeDriver implements Driver {
     this.registry = registry;
     this.stopped = false;
     this.availability = new AvailabilityMonitor({ limits: this.deps.availability ?? DEFAULT_AVAILABILITY, registry, devices: () => this.interviewed(), log: this.deps.log });
+    if (this.deps.freshNetwork) await rm(this.deps.dataDir, { recursive: true, force: true });
     await mkdir(this.deps.dataDir, { recursive: true });
     const identity = await loadOrCreateIdentity(join(this.deps.dataDir, 'network.json'), this.deps.channel);
     routeHerdsmanLog(this.deps.log, herdsman.setLogger);
