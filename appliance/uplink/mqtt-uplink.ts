@@ -104,9 +104,10 @@ export class MqttUplink {
       reconnectPeriod: minMs,
       // A broker that refuses our credentials may accept them later (an operator fixes its ACL).
       reconnectOnConnackError: true,
-      // With somewhere else to go, a broker that went silent must be given up within about 10 s.
+      // With somewhere else to go, a broker that went silent must be given up well within 10 s: mqtt.js
+      // drops the session 1.5 keepalives after the broker last answered (4.5 s), then the next broker connects.
       connectTimeout: failover ? 5_000 : 10_000,
-      keepalive: failover ? 5 : 30,
+      keepalive: failover ? 3 : 30,
       // Rows are handed over only while connected; a QoS 0 row caught by a drop must fail back to the
       // drain (which sends it again from the outbox), not sit in a second, in-memory queue.
       queueQoSZero: false,
