@@ -79,17 +79,21 @@ export class ModelUpdates {
     try {
       if (!name || !existsSync(join(previous, `${name}.json`))) throw new OutpostError('MODEL_NO_PREVIOUS', 'no previous model to roll back to: none has been replaced by an install');
       await this.swapIn(await loadModel({ name, dir: previous }));
-      const swap = join(this.deps.dir, 'swap');
-      await moveModelFiles(name, this.deps.dir, swap);
-      await moveModelFiles(name, previous, this.deps.dir);
-      await moveModelFiles(name, swap, previous);
-      const { version } = this.deps.detection.model ?? { version: '?' };
-      this.deps.log.info({ model: name, version }, 'anomaly model rolled back');
-      return `rolled back to ${name}@${version}`;
     } catch (err) {
       this.deps.log.warn({ err, code: (err as OutpostError).code }, 'model rollback refused; the running model stays');
       throw err;
     }
+    const { version } = this.deps.detection.model ?? { version: '?' };
+    const swap = join(this.deps.dir, 'swap');
+    try {
+      await moveModelFiles(name, this.deps.dir, swap);
+      await moveModelFiles(name, previous, this.deps.dir);
+      await moveModelFiles(name, swap, previous);
+    } catch (err) {
+      throw new OutpostError('MODEL_FILES', `rolled back to ${name}@${version}, but the model files could not be swapped on disk, so a restart may load the other model: ${(err as Error).message}`);
+    }
+    this.deps.log.info({ model: name, version }, 'anomaly model rolled back');
+    return `rolled back to ${name}@${version}`;
   }
 
   /** What runs, and what a rollback would return to (from `previous/`, as the next rollback would load it). */
