@@ -13,8 +13,8 @@ export const SESSION_COOKIE = 'outpost_session';
 
 /** Reachable without a session: the health probe, the page's own bootstrap, and the two ways in. */
 const PUBLIC = new Set(['GET /api/health', 'GET /api/session', 'POST /api/setup/code', 'POST /api/login']);
-/** A setup session reaches the setup steps and the network state the setup form shows. */
-const SETUP_REACHES = (method: string, path: string) => path === '/api/setup' || path.startsWith('/api/setup/') || (method === 'GET' && path === '/api/network');
+/** A setup session reaches the setup steps and the network, which first boot may have to set (Wi-Fi before the box goes in place). */
+const SETUP_REACHES = (path: string) => path === '/api/setup' || path.startsWith('/api/setup/') || path === '/api/network' || path.startsWith('/api/network/');
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
@@ -37,7 +37,7 @@ export function installAuthGuard(app: FastifyInstance, access: AccessControl): v
         ? new OutpostError('AUTH_REQUIRED', 'log in first')
         : new OutpostError('SETUP_REQUIRED', 'setup is not done: enter the setup code first');
     }
-    if (session.role === 'setup' && !SETUP_REACHES(request.method, path)) {
+    if (session.role === 'setup' && !SETUP_REACHES(path)) {
       throw new OutpostError('FORBIDDEN', 'finish setup first');
     }
     if (safe) return;

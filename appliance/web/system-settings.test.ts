@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Nmcli } from './network-manager.js';
-import { asClient, setUpAdmin, testWeb, type Client, type TestWeb } from './testing.js';
+import { asClient, openSetup, setUpAdmin, testWeb, type Client, type TestWeb } from './testing.js';
 import { TimeZoneSetter } from './time-zone.js';
 
 /**
@@ -105,6 +105,20 @@ describe('network settings through nmcli', () => {
     expect((await post('/api/network/ipv4', { device: 'eth9', method: 'dhcp' })).json().error).toMatchObject({ field: 'device', message: expect.stringContaining('known: wlan0, eth0') });
     const missing = await post('/api/network/wifi', { ssid: 'Missing', passphrase: 'correct horse' });
     expect([missing.statusCode, missing.json().error]).toEqual([502, { code: 'NETWORK_APPLY_FAILED', message: "nmcli refused: Error: No network with SSID 'Missing' found.", field: 'ssid' }]);
+  });
+
+  it('is open to first boot\'s setup session, so Wi-Fi can be set before the box goes in place, and to no one without a session', async () => {
+    fakeTool('nmcli', NMCLI);
+    const w = await testWeb({ network: new Nmcli() });
+    webs.push(w);
+    const payload = { ssid: 'Shop', passphrase: 'correct horse' };
+    const anonymous = await w.app.inject({ method: 'POST', url: '/api/network/wifi', payload });
+    expect(anonymous.json().error.code).toBe('SETUP_REQUIRED');
+    expect(recorded()).toEqual([]);
+    const setup = await openSetup(w);
+    const r = await w.app.inject({ method: 'POST', url: '/api/network/wifi', headers: asClient(setup), payload });
+    expect(r.statusCode).toBe(200);
+    expect(recorded()).toContain('nmcli [device] [wifi] [connect] [Shop] [password] [correct horse]');
   });
 
   it('says "not available" when nmcli is not on PATH', async () => {

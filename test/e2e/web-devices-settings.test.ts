@@ -10,6 +10,8 @@ import { OutpostProcess } from '../support/outpost-process.js';
 import { until } from '../support/until.js';
 
 const SENSOR = '0x00124b00c0ffee01';
+/** ZCL temperature measurement cluster. */
+const TEMPERATURE = 1026;
 /** Interview and converter lookup run in the box's process on a loaded 2-core machine: wait for states, generously. */
 const WITHIN = { timeout: 30_000 };
 
@@ -24,6 +26,7 @@ describe('Zigbee pairing and settings in Chromium', { timeout: 120_000 }, () => 
   let outpost: OutpostProcess;
   let browser: TestBrowser;
   let broker: Mosquitto;
+  const sensor = temperatureHumiditySensor(SENSOR);
   const realPath = process.env.PATH;
   const bin = join(dir, 'bin');
 
@@ -36,8 +39,8 @@ describe('Zigbee pairing and settings in Chromium', { timeout: 120_000 }, () => 
     broker = await startMosquitto();
     const config = join(dir, 'config.json');
     writeFileSync(config, JSON.stringify({ zigbee: { enabled: true, port: emulator.path }, mqtt: { url: broker.url } }));
-    // The factory's meters give the uplink summaries to publish every 2 s window.
-    outpost = new OutpostProcess(['--config', config, '--data', join(dir, 'data'), '--scenario', 'factory', '--window', '2']);
+    // 2 s windows, so the sensor's reports become summaries for the uplink to publish soon.
+    outpost = new OutpostProcess(['--config', config, '--data', join(dir, 'data'), '--window', '2']);
     process.env.PATH = `${bin}:${realPath}`;
     await outpost.start().finally(() => (process.env.PATH = realPath));
     await outpost.waitHealthy(60_000);
@@ -63,7 +66,7 @@ describe('Zigbee pairing and settings in Chromium', { timeout: 120_000 }, () => 
     const shown = await page.textContent('#zigbee-state');
 
     // The emulated sensor is put in pairing mode: it joins once the coordinator admits it.
-    await until('the sensor joins the opened network', () => emulator.coordinator.network.join(temperatureHumiditySensor(SENSOR)), 10_000);
+    await until('the sensor joins the opened network', () => emulator.coordinator.network.join(sensor), 10_000);
     const row = page.locator(`tr[data-device="zigbee:${SENSOR}"]`);
     await row.waitFor(WITHIN);
     expect(await row.textContent()).toContain('SNZB-02');
@@ -72,8 +75,17 @@ describe('Zigbee pairing and settings in Chromium', { timeout: 120_000 }, () => 
     await browser.screenshot('9-zigbee-joined');
   });
 
+  it('shows when the uplink last published', async () => {
+    const { page } = browser;
+    await page.goto(`${outpost.httpUrl!}/#uplink`);
+    const reporting = setInterval(() => emulator.coordinator.network.deliver(sensor, [sensor.set(1, TEMPERATURE, 0, 2345)]), 500);
+    await expect.poll(() => page.textContent('#uplink'), WITHIN).toMatch(/Last publish\d{1,2}:\d{2}:\d{2}.*\(\d+ s ago\)/).finally(() => clearInterval(reporting));
+    await browser.screenshot('11-uplink');
+  });
+
   it('removes the sensor from the network, and its row goes without a reload', async () => {
     const { page } = browser;
+    await page.goto(outpost.httpUrl!);
     await page.selectOption('#device-pick', `zigbee:${SENSOR}`);
     await page.click('#device-remove');
     await expect.poll(() => page.textContent('#device-answer'), WITHIN).toMatch(/left the Zigbee network|forgotten anyway/);
@@ -98,12 +110,5 @@ describe('Zigbee pairing and settings in Chromium', { timeout: 120_000 }, () => 
     await expect.poll(() => page.textContent('#network'), WITHIN).toContain('Not available: NetworkManager (nmcli) is not installed');
     expect(await page.locator('#network-forms').isHidden()).toBe(true);
     await browser.screenshot('10-settings');
-  });
-
-  it('shows when the uplink last published', async () => {
-    const { page } = browser;
-    await page.goto(`${outpost.httpUrl!}/#uplink`);
-    await expect.poll(() => page.textContent('#uplink'), WITHIN).toMatch(/Last publish\d{1,2}:\d{2}:\d{2}.*\(\d+ s ago\)/);
-    await browser.screenshot('11-uplink');
   });
 });

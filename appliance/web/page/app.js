@@ -1,6 +1,7 @@
 import { api, setCsrf } from './api.js';
 import { $, clearErrors, formBody, onSubmit, showError } from './forms.js';
 import { startHome, stopHome } from './home.js';
+import { placeNetwork, wireSettings } from './settings.js';
 
 const SCREENS = ['code', 'setup', 'login', 'home'];
 
@@ -27,10 +28,8 @@ function enterSetup(answer) {
   form.elements.nodeName.value = defaults.nodeId || '';
   form.elements.timeZone.value = defaults.timeZone || 'UTC';
   form.elements['mqtt.url'].value = defaults.mqttUrl || '';
-  api('/api/network').then(
-    (n) => ($('#setup-network').textContent = n.available ? `NetworkManager: ${n.devices.map((d) => `${d.device} ${d.state}`).join(', ')}` : `Not available: ${n.reason}`),
-    () => ($('#setup-network').textContent = 'Not available'),
-  );
+  wireSettings();
+  placeNetwork($('#setup-network'));
   show('setup');
 }
 

@@ -1,7 +1,7 @@
 import { api } from './api.js';
 import { LineChart } from './chart.js';
 import { fillDevicePick, refreshDevicePanels, stopDevicePanels, wireDevicePanels } from './devices.js';
-import { loadSettings, showNetwork, wireSettings } from './settings.js';
+import { loadSettings, placeNetwork, showNetwork, wireSettings } from './settings.js';
 import { $, el, onSubmit, showError, clearErrors, formBody } from './forms.js';
 
 let timer, source, chart;
@@ -154,6 +154,7 @@ function wireOnce() {
 export function startHome() {
   wireOnce();
   showTab();
+  placeNetwork($('#settings-network'));
   api('/api/modbus/profiles').then((ps) => $('#profiles').replaceChildren(...ps.map((p) => el('option', { value: p.name }, `${p.name}: ${p.description}`))), () => undefined);
   watchUpdates();
   const all = () => Promise.all([load(refreshDevices), load(refreshAlerts), load(refreshStatus), load(refreshDevicePanels)]);

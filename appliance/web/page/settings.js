@@ -19,6 +19,12 @@ export function showNetwork(n) {
   if (value) select.value = value;
 }
 
+// One set of network forms: in the setup screen at first boot, in the settings tab afterwards.
+export function placeNetwork(box) {
+  box.append($('#network'), $('#network-forms'));
+  api('/api/network').then(showNetwork, (error) => ($('#network').textContent = `Not available: ${error.message}`));
+}
+
 export async function loadSettings() {
   const s = await api('/api/settings');
   const form = $('#form-settings');
