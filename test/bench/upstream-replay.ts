@@ -16,6 +16,7 @@ import { BdSeqFile } from '../../appliance/uplink/bd-seq-file.js';
 import { MqttUplink } from '../../appliance/uplink/mqtt-uplink.js';
 import { outboxDrafts } from '../../appliance/uplink/outbox-drafts.js';
 import { SparkplugEdgeNode } from '../../appliance/uplink/sparkplug-edge-node.js';
+import { compactSummaryMessages } from '../../appliance/uplink/summary-message-v2.js';
 import { startMosquitto, type Mosquitto } from '../support/mosquitto.js';
 import { recordTopic } from '../support/mosquitto-subscriber.js';
 import { until } from '../support/until.js';
@@ -52,7 +53,7 @@ async function timeIt(broker: Mosquitto, filter: string, expected: number, go: (
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'outpost-replay-'));
   const broker = await startMosquitto();
-  const results: Record<string, number[]> = { baseline: [], json: [], sparkplug: [] };
+  const results: Record<string, number[]> = { baseline: [], json: [], jsonV2: [], sparkplug: [] };
   try {
     for (let run = 0; run < runs; run++) {
       const payloads = hour.summaries.map((s, i) => {
@@ -80,12 +81,26 @@ async function main(): Promise<void> {
         }),
       );
 
+      const v2Store = await backlog(dir);
+      const v2Messages = compactSummaryMessages(v2Store.outboxAfter(0, rows)).length;
+      results.jsonV2?.push(
+        await timeIt(broker, `outpost/${NODE}/summary/#`, v2Messages, async () => {
+          const up = new MqttUplink({ url: broker.url, nodeId: NODE, outbox: v2Store, log: silentLogger(), version: 'bench', combine: compactSummaryMessages });
+          await up.start();
+          return async () => {
+            await until('the outbox emptied', () => v2Store.outboxStats().depth === 0);
+            await up.stop();
+            await v2Store.stop();
+          };
+        }),
+      );
+
       const spStore = await backlog(dir);
       results.sparkplug?.push(
         await timeIt(broker, `spBv1.0/plant/DDATA/#`, rows, async () => {
           const node = new SparkplugEdgeNode({
             url: broker.url, groupId: 'plant', edgeNodeId: NODE, outbox: spStore, log: silentLogger(), version: 'bench',
-            bdSeq: new BdSeqFile(path.join(dir, 'bdseq')), devices: () => [], write: async () => {},
+            bdSeq: new BdSeqFile(path.join(dir, 'bdseq')), devices: () => [], write: async () => {}, dataQos: 1,
           });
           await node.start();
           return async () => {
@@ -106,10 +121,11 @@ async function main(): Promise<void> {
     return [name, fmt(rate), `${fmt(rows / rate, 2)} s`, `${fmt((rate / base) * 100)} %`];
   };
   note(`replay of one hour's outbox (${fmt(rows)} summaries) after an outage, QoS 1 to a local Mosquitto, median of ${runs} runs`);
-  printTable('replay rate', ['sender', 'messages/s', 'hour replayed in', 'of baseline'], [
-    row('plain mqtt.js, no outbox (baseline)', 'baseline'),
-    row('JSON uplink from the SQLite outbox', 'json'),
-    row('Sparkplug edge node from the SQLite outbox', 'sparkplug'),
+  printTable('replay rate', ['sender', 'summaries/s', 'hour replayed in', 'of baseline'], [
+    row('plain mqtt.js, one message per summary, no outbox (baseline)', 'baseline'),
+    row('JSON v1 uplink from the SQLite outbox', 'json'),
+    row('JSON v2 uplink (one message per device and window)', 'jsonV2'),
+    row('Sparkplug edge node from the SQLite outbox (dataQos 1)', 'sparkplug'),
   ]);
 }
 
