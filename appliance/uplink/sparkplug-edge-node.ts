@@ -28,11 +28,9 @@ export interface SparkplugEdgeNodeDeps extends msg.EdgeNodeId {
   clientOptions?: UplinkClientOptions;
   reconnect?: { minMs: number; maxMs: number };
   /**
-   * QoS of births and data: 0 by default, as Sparkplug 3.0 asks. Then a row leaves the outbox once mqtt.js
-   * has written its DDATA to the socket (with the session down it is not written and stays); a broker that
-   * dies with it unforwarded loses it, and the host sees the seq gap. 1 keeps the full outbox promise (a row
-   * leaves only on the broker's PUBACK) for plants that want it. Births share the QoS because brokers keep
-   * order only within one QoS (a QoS 0 DBIRTH would overtake queued QoS 1 DDATA). NDEATH is always QoS 1.
+   * QoS of births and data, 0 by default as Sparkplug 3.0 asks: a row leaves the outbox once its DDATA is
+   * written to the socket (README, "Sparkplug B"); 1: on PUBACK. Births share it, as brokers keep order only
+   * within one QoS. NDEATH is always QoS 1.
    */
   dataQos?: 0 | 1;
   /** Called with each session's client before it connects: the downlink hooks in here. */
@@ -220,8 +218,7 @@ export class SparkplugEdgeNode {
   private publishRow(client: MqttClient, row: OutboxRow, done: (err?: Error) => void): void {
     const content = rowContent(row);
     if (!content) {
-      // Acknowledged so it cannot block the outbox; the JSON uplink (if any) still has its own copy. Raw
-      // readings for a tier are not this node's to send: skipped quietly.
+      // Acknowledged so it cannot block the outbox; JSON uplinks have their own copy. Raw tier rows: quietly.
       const raw = row.topic.split('/')[2] === 'raw';
       this.deps.log[raw ? 'debug' : 'error']({ seq: row.seq, topic: row.topic }, 'sparkplug edge node skipped an outbox row it cannot read');
       done();
