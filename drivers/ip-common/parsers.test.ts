@@ -4,6 +4,7 @@ import { OutpostError } from '../types.js';
 import * as doc from './fixtures/documented-payloads.js';
 import { parseMappedJson } from './json-mapping.js';
 import { compactSummaryMessages } from '../../appliance/uplink/summary-message-v2.js';
+import { parseOutpostRaw, rawReadings } from './outpost-raw.js';
 import { parseOutpostSummaries, summaryReadings } from './outpost-summary.js';
 import { parseSenmlCbor, parseSenmlJson } from './senml.js';
 import { parseShellyNotification } from './shelly-gen2.js';
@@ -182,5 +183,20 @@ describe('Outpost summaries from a gateway', () => {
     expect(refusal(() => parseOutpostSummaries(JSON.stringify({ ...summary, v: 3 })))).toMatch(/^PAYLOAD_INVALID: summary schema version 3/);
     expect(refusal(() => parseOutpostSummaries(JSON.stringify({ ...summary, mean: undefined })))).toMatch(/needs seq, device, metric/);
     expect(refusal(() => parseOutpostSummaries(JSON.stringify({ v: 2, q: 1, d: 'x', s: 0, e: 1, m: [{ k: 'power' }] })))).toMatch(/entry 0 needs k, u and av/);
+  });
+});
+
+describe('Outpost raw readings (a gateway forwarding for real time)', () => {
+  const raw = { v: 1, seq: 7, device: 'http:boiler', readings: [{ metric: 'temperature', unit: '°C', value: 61.5, ts: 1_000 }] };
+
+  it('reads each reading at its own time as a reading of the gateway device', () => {
+    expect(rawReadings(parseOutpostRaw(JSON.stringify(raw)))).toEqual({ measurements: [{ metric: 'temperature', unit: '°C', value: 61.5, ts: 1_000, source: 'http:boiler' }], ignored: [] });
+  });
+
+  it('refuses another version, a missing field or a reading without its time', () => {
+    expect(refusal(() => parseOutpostRaw(JSON.stringify({ ...raw, v: 2 })))).toMatch(/^PAYLOAD_INVALID: raw readings schema version 2/);
+    expect(refusal(() => parseOutpostRaw(JSON.stringify({ ...raw, seq: undefined })))).toMatch(/need seq, device and readings/);
+    expect(refusal(() => parseOutpostRaw(JSON.stringify({ ...raw, readings: [{ metric: 'temperature', unit: '°C', value: 1 }] })))).toMatch(/raw reading 0 needs metric, unit, value and ts/);
+    expect(refusal(() => parseOutpostRaw('not json'))).toMatch(/^PAYLOAD_NOT_JSON/);
   });
 });
