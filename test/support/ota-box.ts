@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,10 +54,14 @@ export class TestBox {
 
   /**
    * `restartDelayMs` is systemd's RestartSec (2 s in the unit; 100 ms by default here, to keep tests short);
-   * `appArgs` go to every `outpost run` (`--mqtt URL`, `--node-id ID`).
+   * `appArgs` go to every `outpost run` (`--mqtt URL`, `--node-id ID`); `config` becomes its config.json.
    */
-  static async start(options: { version?: string; maxAttempts?: number; restartDelayMs?: number; appArgs?: string[] } = {}): Promise<TestBox> {
+  static async start(options: { version?: string; maxAttempts?: number; restartDelayMs?: number; appArgs?: string[]; config?: object } = {}): Promise<TestBox> {
     const dir = mkdtempSync(join(tmpdir(), 'outpost-ota-'));
+    if (options.config) {
+      mkdirSync(join(dir, 'var'), { recursive: true });
+      writeFileSync(join(dir, 'var', 'config.json'), JSON.stringify(options.config));
+    }
     const box = new TestBox(dir, options.version ?? '1.0.0', await freePort(), options.maxAttempts ?? 3, options.restartDelayMs ?? 100, options.appArgs ?? []);
     await box.systemd.start();
     await box.serving(options.version ?? '1.0.0').catch((error: unknown) => {
