@@ -4,7 +4,10 @@
  * be back on the old one. Baseline in the same run: a plain restart of the same version to /api/health 200,
  * the part of an update no update mechanism can avoid.
  *
- *   npm run build && node --import tsx test/bench/ota-update.ts [--runs 3] [--restart-sec 2]
+ *   npm run build && node --import tsx test/bench/ota-update.ts [--runs 3] [--restart-sec 2] [--arm64-tree DIR]
+ *
+ * DIR: `image/lib/target-tree.sh arm64 DIR` (natives cross-compiled for arm64); without it the arm64 row
+ * is this host's tree minus the modules it compiled for x64, an estimate.
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -23,6 +26,8 @@ import { fmt, median, mib, note, numberFlag, printTable } from './bench-kit.js';
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const runs = numberFlag('runs', 3);
 const restartSec = numberFlag('restart-sec', 2);
+const armTreeAt = process.argv.indexOf('--arm64-tree');
+const armTree = armTreeAt > 0 ? process.argv[armTreeAt + 1] : undefined;
 
 /** What a release build stage holds: the build, the page, and the production dependencies only. */
 function stageProduction(dir: string): string {
@@ -70,6 +75,10 @@ try {
   for (const f of hostBuilt) rmSync(join(stage, f.path));
   const armManifest = createBundle({ from: stage, out: join(work, 'arm64.bundle'), key, compatible: arm });
   rows.push(describeBundle(`${arm} without ${hostBuilt.length} host-built module(s)`, join(work, 'arm64.bundle'), armManifest));
+  if (armTree) {
+    const built = createBundle({ from: armTree, out: join(work, 'arm64-tree.bundle'), key, compatible: arm });
+    rows.push(describeBundle(`${arm} from target-tree.sh (natives built for arm64)`, join(work, 'arm64-tree.bundle'), built));
+  }
   printTable('Bundle of a production release (dist, page, production node_modules for the target)', ['target', 'files', 'bundle', 'gzip -6', 'native'], rows);
   const byPackage = new Map<string, number>();
   for (const f of x64.files) {
