@@ -65,11 +65,11 @@ if [ "$arch" = arm64 ]; then
   [ -f "$headers/include/node/node_api.h" ] || { echo "$0: no Node headers under $headers/include/node" >&2; exit 69; }
   for dir in "${natives[@]}"; do
     step "cross-compiling ${dir#"$out/node_modules/"}"
-    # node-pre-gyp packages (bluetooth-hci-socket) name their module in package.json's "binary"; the copy
-    # their gyp file makes of it is not what they load, so it goes to the scratch dir.
+    # node-pre-gyp packages (bluetooth-hci-socket) name their module in package.json's "binary", and their
+    # gyp file copies it to module_path: rebuilt there too, so no copy for the host is left behind.
     pregyp=()
     name="$(node -p "require('$dir/package.json').binary?.module_name ?? ''")"
-    [ -n "$name" ] && pregyp=(--module_name="$name" --module_path="$work/pre-gyp")
+    [ -n "$name" ] && pregyp=(--module_name="$name" --module_path="$(node -p "require('$dir/package.json').binary.module_path")")
     (cd "$dir" && CC=aarch64-linux-gnu-gcc CXX=aarch64-linux-gnu-g++ LINK=aarch64-linux-gnu-g++ AR=aarch64-linux-gnu-ar \
       node "$gyp" rebuild --arch=arm64 --nodedir="$headers" -j 2 "${pregyp[@]}" >"$work/gyp.log" 2>&1) \
       || { tail -30 "$work/gyp.log" >&2; exit 70; }
