@@ -27,6 +27,9 @@ uboot_boot_files() {
     cp "$rootfs/usr/lib/u-boot/rpi_arm64/u-boot.bin" "$boot/u-boot.bin"
     cp "$here/uboot/config.txt" "$boot/config.txt"
   fi
+  # raspi-firmware's scripts copy firmware and kernel under the mount point of the boot partition, where
+  # the mounted partition would hide them.
+  rm -rf "${rootfs:?}"/boot/firmware/*
 
   install -D -m 0644 "$here/uboot/fw_env.config" "$rootfs/etc/fw_env.config"
   mkdir -p "$rootfs/etc/rauc"

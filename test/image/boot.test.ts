@@ -17,7 +17,8 @@ const enabled = process.env.OUTPOST_IMAGE_TEST === '1';
 if (!enabled) console.info('test/image skipped: set OUTPOST_IMAGE_TEST=1 (or run `npm run test:image`) to build and boot the OS image');
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
-const BOOT_TIMEOUT_MS = 6 * 60_000;
+// Generous: under TCG on a busy 2-core host a boot has taken over 5 minutes.
+const BOOT_TIMEOUT_MS = 12 * 60_000;
 /** The virtual disk is bigger than the image, as a card is: first boot grows the data partition into the rest. */
 const DISK_MIB = 6144;
 
