@@ -141,6 +141,13 @@ describe('zigbee pairing and removal', () => {
       permitJoinEnd: () => undefined,
       health: () => ({ state: 'offline', reason: 'coordinator disconnected', devices: { ok: 0, degraded: 0, offline: 0 } }),
     });
+    const degraded = fakeDriver('zigbee', [], {
+      permitJoin: async () => {},
+      permitJoinEnd: () => undefined,
+      health: () => ({ state: 'offline', devices: { ok: 0, degraded: 0, offline: 2 } }),
+    });
+    const [, , sensorsAway] = await box([degraded]);
+    expect((await sensorsAway('GET', '/api/zigbee')).json()).toMatchObject({ available: true });
     const [, , down] = await box([offline]);
     expect((await down('GET', '/api/zigbee')).json().reason).toContain('coordinator disconnected');
     const r = await down('POST', '/api/zigbee/permit-join', { seconds: 60 });

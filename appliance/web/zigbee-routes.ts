@@ -23,7 +23,9 @@ export function zigbeeRoutes(deps: { drivers: () => readonly Driver[]; log: Logg
     const zigbee = zigbeeControl(deps.drivers());
     if (!zigbee) return { available: false, reason: 'Zigbee is off: enable the zigbee section with the coordinator port in the config' };
     const health = zigbee.health();
-    if (health.state !== 'ok') return { available: false, reason: `the Zigbee coordinator is ${health.state}${health.reason ? `: ${health.reason}` : ''}` };
+    // Devices offline make the driver degraded but pairing still works; only a coordinator that is down counts no device at all.
+    const counted = health.devices.ok + health.devices.degraded + health.devices.offline;
+    if (health.state !== 'ok' && counted === 0) return { available: false, reason: `the Zigbee coordinator is ${health.state}${health.reason ? `: ${health.reason}` : ''}` };
     const end = zigbee.permitJoinEnd();
     const paired = zigbee.pairedDevices?.().map(({ ieeeAddress, id, interview, name, model }) => ({ ieeeAddress, id, interview, name, model }));
     return {
