@@ -29,10 +29,11 @@ if (session === '') {
   process.exit(0);
 }
 if (!(session in SESSIONS)) throw new Error(`--session must be one of: ${Object.keys(SESSIONS).join(', ')}`);
-/** Resident memory after a full GC (the child runs with --expose-gc). */
-function rss(): number {
+/** Resident memory, and the live JS heap and typed arrays in it, after a full GC (the child runs with --expose-gc). */
+function rss(): { rss: number; heap: number; arrays: number } {
   globalThis.gc?.();
-  return process.memoryUsage().rss;
+  const { rss, heapUsed, arrayBuffers } = process.memoryUsage();
+  return { rss, heap: heapUsed, arrays: arrayBuffers };
 }
 
 const TARGET = 50_000;
@@ -67,13 +68,13 @@ function batch(t: number): ScorePoint[] {
   return points;
 }
 
-let rssStreams = 0;
+let rssStreams: ReturnType<typeof rss> | undefined;
 
 async function run(forecaster: Forecaster): Promise<{ rate: number; detector: Detector }> {
   const detector = new Detector({ model: forecaster });
   for (let t = 0; t < WARM_TICKS; t++) await detector.score(batch(t));
   // Before this run's batches are built, so the figure is the model plus the streams' state.
-  if (rssStreams === 0) rssStreams = rss();
+  rssStreams ??= rss();
   const batches = Array.from({ length: ticks }, (_, i) => batch(WARM_TICKS + i));
   const started = performance.now();
   for (const b of batches) await detector.score(b);
@@ -95,8 +96,9 @@ printTable('Scored points per second (median of runs)', ['detector', 'points/s',
   ['ONNX forecaster, one run per tick', fmt(median(onnxRates)), fmt((streams / median(onnxRates)) * 1000, 2), `≥ ${fmt(TARGET)}`],
   ['baseline: same detector, no model', fmt(median(baseRates)), fmt((streams / median(baseRates)) * 1000, 2), ''],
 ]);
-printTable('Resident memory', ['stage', 'RSS'], [
-  ['node + modules, before the model', mib(rssStart)],
-  ['model session loaded', mib(rssModel)],
-  [`and ${streams} streams after ${WARM_TICKS} ticks`, mib(rssStreams)],
+const memory = (stage: string, m: ReturnType<typeof rss> | undefined) => [stage, mib(m?.rss ?? Number.NaN), mib(m?.heap ?? Number.NaN), mib(m?.arrays ?? Number.NaN)];
+printTable('Resident memory (after a full GC)', ['stage', 'RSS', 'JS heap', 'typed arrays'], [
+  memory('node + modules, before the model', rssStart),
+  memory('model session loaded', rssModel),
+  memory(`and ${streams} streams after ${WARM_TICKS} ticks`, rssStreams),
 ]);
