@@ -17,7 +17,7 @@ const HALVES: Record<string, readonly string[]> = {
 };
 
 /** Where the search starts: the parameters before this tuning (NAB standard 61.8 on all 38 files). */
-const START: ScoringParams = { averageRows: 10, decay: 1 / 2000, errorScale: 8, rangeTolerance: 0.05, fireLevel: 0.5, cooldownRows: 200 };
+const START: ScoringParams = { averageRows: 10, learningRows: 300, decay: 1 / 2000, errorScale: 8, rangeTolerance: 0.05, fireLevel: 0.5, cooldownRows: 200 };
 
 const GRID: Record<string, readonly number[]> = {
   decay: [1 / 10_000, 1 / 5000, 1 / 2000],
