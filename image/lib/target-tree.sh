@@ -69,7 +69,7 @@ if [ "$arch" = arm64 ]; then
     # gyp file copies it to module_path: rebuilt there too, so no copy for the host is left behind.
     pregyp=()
     name="$(node -p "require('$dir/package.json').binary?.module_name ?? ''")"
-    [ -n "$name" ] && pregyp=(--module_name="$name" --module_path="$(node -p "require('$dir/package.json').binary.module_path")")
+    [ -n "$name" ] && pregyp=(--module_name="$name" --module_path="$dir/$(node -p "require('$dir/package.json').binary.module_path")")
     (cd "$dir" && CC=aarch64-linux-gnu-gcc CXX=aarch64-linux-gnu-g++ LINK=aarch64-linux-gnu-g++ AR=aarch64-linux-gnu-ar \
       node "$gyp" rebuild --arch=arm64 --nodedir="$headers" -j 2 "${pregyp[@]}" >"$work/gyp.log" 2>&1) \
       || { tail -30 "$work/gyp.log" >&2; exit 70; }
