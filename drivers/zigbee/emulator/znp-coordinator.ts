@@ -167,8 +167,7 @@ export class ZnpCoordinator {
     });
     this.on(ZDO, 0x36, (d) => this.permitJoin(d));
     this.on(UTIL, 0x0a, () => u8(SUCCESS)); // ledControl
-    // assocGetWithAddress, asked when a device stops answering: no association table here, so "not a child".
-    this.on(UTIL, 0x4a, () => bytes(u16(0xfffe), u16(0), u8(0xff)));
+    this.on(UTIL, 0x4a, () => bytes(u16(0xfffe), u16(0), u8(0xff))); // assocGetWithAddress: no association table here, "not a child"
     this.on(UTIL, 0x00, () => bytes(u8(SUCCESS), ieee(this.ieeeAddress), u16(0), u8(0x07), u8(this.devState), u8(0)));
     this.on(AF, 0x00, (d) => this.registerEndpoint(d));
     // Broadcasts (the Green Power proxy, permit join) and frames to the coordinator itself: confirmed, unanswered.
