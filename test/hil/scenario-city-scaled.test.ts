@@ -32,6 +32,20 @@ describe('the city scenario at scale 2', () => {
     }
   });
 
+  it('pairs the Zigbee street lights and air-quality sensors of both copies, and stores their readings', async () => {
+    const zigbee = box.appliance.scenario!.zigbee.devices;
+    expect(zigbee.length).toBe(10);
+    const id = (name: string) => `zigbee:${zigbee.find((d) => d.name === name)!.device.ieeeAddress}`;
+    for (const [device, metric] of [
+      [id('air quality, ring road (Zigbee), site 2'), 'pm25'],
+      [id('air quality, market square (Zigbee)'), 'temperature'],
+      [id('street light, Main St 1'), 'state'],
+      [id('street-light plug, park, site 2'), 'voltage'],
+    ] as const) {
+      await until(`${metric} stored for ${device}`, async () => (await api<Latest>(`/api/readings/latest?device=${encodeURIComponent(device)}`)).some((r) => r.metric === metric), 40_000);
+    }
+  }, 45_000);
+
   it('lists the street-light relays of both copies on their own pins, lit at their safe state', async () => {
     const devices = await until('the relays listed', async () => {
       const list = await api<{ id: string; name: string; outputs?: string[] }[]>('/api/devices');
