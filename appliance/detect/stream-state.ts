@@ -36,10 +36,19 @@ export class StreamState {
   private scale = 1;
   private cooldown = 0;
   private typicalError = 0;
+  /**
+   * Once the history is full: each block's sum, slid by one value per reading rather than re-added
+   * (re-adding 512 values per reading was most of the detector's own time), and a bound on the rounding
+   * error each sum has gathered since it was last added up from scratch.
+   */
+  private readonly blockSums: Float64Array;
+  private readonly blockErrors: Float64Array;
 
   constructor(private readonly params: StreamParams) {
     this.history = new Float64Array(Math.max(params.recent, params.blocks * params.blockSize));
     this.likelihood = new AnomalyLikelihood(params);
+    this.blockSums = new Float64Array(params.blocks);
+    this.blockErrors = new Float64Array(params.blocks);
   }
 
   /** Whether the model has a full window to forecast from. */
@@ -54,9 +63,7 @@ export class StreamState {
    */
   writeInput(into: Float32Array, offset: number): void {
     const { recent, blocks, blockSize } = this.params;
-    const h = this.history;
-    const n = h.length;
-    const full = this.count >= n;
+    const full = this.count >= this.history.length;
     let mean = 0;
     for (let i = 1; i <= recent; i++) mean += this.back(i);
     mean /= recent;
@@ -67,19 +74,56 @@ export class StreamState {
     this.scale = scale;
     for (let i = 0; i < recent; i++) into[offset + i] = clamp((this.back(recent - i) - mean) / scale);
     const span = blocks * blockSize;
-    let p = (this.count - span + 2 * n) % n;
+    // A slid sum whose error could reach 1e-8 of the scale (or is unknown: NaN) is added up afresh; Float32 keeps far less.
+    const tolerance = (1e-8 * blockSize * scale) / Number.EPSILON;
     for (let b = 0; b < blocks; b++) {
-      let sum = 0;
-      // Once the ring is full, walk it in order: this is most of the detector's own time per reading.
-      if (full) {
-        for (let k = 0; k < blockSize; k++) {
-          sum += h[p] as number;
-          if (++p === n) p = 0;
-        }
-      } else {
+      let sum: number;
+      if (!full) {
+        sum = 0;
         for (let k = 0; k < blockSize; k++) sum += this.back(span - b * blockSize - k);
+      } else {
+        if (!((this.blockErrors[b] as number) <= tolerance)) this.sumBlock(b);
+        sum = this.blockSums[b] as number;
       }
       into[offset + recent + b] = clamp((sum / blockSize - mean) / scale);
+    }
+  }
+
+  /** Adds up block `b` of the full history from scratch, oldest value first. */
+  private sumBlock(b: number): void {
+    const { blocks, blockSize } = this.params;
+    const h = this.history;
+    const n = h.length;
+    let p = (this.count - (blocks - b) * blockSize) % n;
+    let sum = 0;
+    for (let k = 0; k < blockSize; k++) {
+      sum += h[p] as number;
+      if (++p === n) p = 0;
+    }
+    this.blockSums[b] = sum;
+    this.blockErrors[b] = 0;
+  }
+
+  /**
+   * Before `value` is stored in a full history: every block moves on by one, losing its oldest value to
+   * the block before it and gaining the next block's oldest (the last block gains `value`).
+   */
+  private slideBlocks(value: number): void {
+    const { blocks, blockSize } = this.params;
+    const h = this.history;
+    const n = h.length;
+    let p = (this.count - blocks * blockSize) % n;
+    let leaving = h[p] as number;
+    for (let b = 0; b < blocks; b++) {
+      p += blockSize;
+      if (p >= n) p -= n;
+      const entering = b === blocks - 1 ? value : (h[p] as number);
+      const sum = (this.blockSums[b] as number) + (entering - leaving);
+      this.blockSums[b] = sum;
+      // Each step rounds by at most an epsilon of its operands and result: a huge value passing through
+      // leaves a huge bound, so its block is added up afresh instead of keeping the cancellation's residue.
+      this.blockErrors[b] = (this.blockErrors[b] as number) + Math.abs(sum) + Math.abs(entering) + Math.abs(leaving);
+      leaving = entering;
     }
   }
 
@@ -117,8 +161,10 @@ export class StreamState {
   private learn(value: number): void {
     const n = this.history.length;
     const previous = this.count > 0 ? (this.history[(this.count - 1) % n] as number) : value;
+    if (this.count >= n) this.slideBlocks(value);
     this.history[this.count % n] = value;
     this.count++;
+    if (this.count === n) for (let b = 0; b < this.params.blocks; b++) this.sumBlock(b);
     const step = Math.abs(value - previous);
     this.spread += (step - this.spread) / Math.min(this.count, 1000);
     if (value < this.min) this.min = value;
