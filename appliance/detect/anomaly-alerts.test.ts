@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Reading } from '../../drivers/types.js';
-import { AnomalyAlerts } from './anomaly-alerts.js';
+import { AnomalyAlerts, DEFAULT_ALERT_POLICY } from './anomaly-alerts.js';
+import { DEFAULT_PARAMS } from './detector.js';
 
 const policy = { raiseScore: 0.5, clearScore: 0.3, clearAfter: 3, cooldownMs: 60_000 };
 
@@ -21,6 +22,12 @@ describe('AnomalyAlerts', () => {
     expect(run(alerts, [0.9, 0, 0, 0])).toEqual(['raised@0', 'cleared@3']);
     expect(run(alerts, [0.9, 0.9], 30_000)).toEqual([]);
     expect(run(alerts, [0.9], 63_000)).toEqual(['raised@63']);
+  });
+
+  it('by default raises at the score the detector fires at, the level NAB scored, and clears under 0.3', () => {
+    const alerts = new AnomalyAlerts({ ...DEFAULT_ALERT_POLICY, clearAfter: 3 });
+    const fire = DEFAULT_PARAMS.fireLevel;
+    expect(run(alerts, [0.2, fire - 0.01, fire, 0.35, 0.29, 0.29, 0.29])).toEqual(['raised@2', 'cleared@6']);
   });
 
   it('keeps streams apart', () => {

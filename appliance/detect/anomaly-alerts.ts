@@ -12,7 +12,8 @@ export interface AlertPolicy {
   cooldownMs: number;
 }
 
-export const DEFAULT_ALERT_POLICY: AlertPolicy = { raiseScore: 0.5, clearScore: 0.3, clearAfter: 10, cooldownMs: 300_000 };
+/** Raises at the detector's fire level (DEFAULT_PARAMS.fireLevel), near the threshold NAB's standard profile chose (0.3955). */
+export const DEFAULT_ALERT_POLICY: AlertPolicy = { raiseScore: 0.4, clearScore: 0.3, clearAfter: 10, cooldownMs: 300_000 };
 
 interface StreamAlert {
   raised: boolean;
