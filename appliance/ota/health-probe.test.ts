@@ -26,7 +26,7 @@ describe('the health gate of an update', () => {
 
   it('fails a ready version whose detector is degraded at once, without waiting for the deadline', async () => {
     const result = await probeHealth(await serve(200, { ready: true, status: 'degraded', services: services({ detect: { state: 'degraded' } }) }), '2.0.0');
-    expect(result).toEqual({ healthy: false, final: true, problem: 'detector degraded: its model did not answer its sample' });
+    expect(result).toEqual({ healthy: false, final: true, problem: "detector degraded: no model loaded that gives its sample's output" });
   });
 
   it('keeps waiting while another version answers, or the new one is not ready or its uplink is down', async () => {

@@ -45,7 +45,7 @@ export async function probeHealth(url: string, version: string, timeoutMs = 2000
   if (uplink !== undefined && uplink !== 'connected' && uplink !== 'disabled') return { healthy: false, problem: `uplink ${uplink}` };
   const detect = body.services?.detect;
   // Detection loads its model once, before ready: a detector that is not ok by then stays so.
-  if (detect !== undefined && detect.state !== 'ok') return { healthy: false, final: true, problem: `detector ${detect.state ?? '?'}: its model did not answer its sample` };
+  if (detect !== undefined && detect.state !== 'ok') return { healthy: false, final: true, problem: `detector ${detect.state ?? '?'}: no model loaded that gives its sample's output` };
   return { healthy: true };
 }
 

@@ -29,9 +29,10 @@ const restartSec = numberFlag('restart-sec', 2);
 const armTreeAt = process.argv.indexOf('--arm64-tree');
 const armTree = armTreeAt > 0 ? process.argv[armTreeAt + 1] : undefined;
 
-/** What a release build stage holds: the build, the page, and the production dependencies only. */
+/** What a release build stage holds: the build, the page, the model, and the production dependencies only. */
 function stageProduction(dir: string): string {
-  for (const entry of ['dist', 'appliance/web/page', 'package.json', 'package-lock.json']) cpSync(join(REPO, entry), join(dir, entry), { recursive: true });
+  const entries = ['dist', 'appliance/web/page', 'package.json', 'package-lock.json', 'models/forecaster-mlp.json', 'models/forecaster-mlp.onnx'];
+  for (const entry of entries) cpSync(join(REPO, entry), join(dir, entry), { recursive: true });
   const listed = spawnSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], { cwd: REPO, encoding: 'utf8' }).stdout.split('\n');
   for (const path of listed) {
     const rel = relative(REPO, path);
