@@ -56,7 +56,7 @@ export class ModelUpdates {
   async install(bytes: Buffer): Promise<string> {
     try {
       const key = this.deps.publicKey();
-      if (!key) throw new OutpostError('MODEL_NO_KEY', 'model package refused: no trusted model key is configured (detect.modelKeyFile)');
+      if (!key) throw new OutpostError('MODEL_NO_KEY', 'no trusted model key is configured (detect.modelKeyFile)');
       const pkg = decodeModelPackage(bytes);
       const model = await openModelPackage(pkg, key);
       await this.swapIn(model);

@@ -135,6 +135,12 @@ describe('the setup page in Chromium', { timeout: 90_000 }, () => {
     await page.goto(`${outpost.httpUrl!}/#system`);
     await expect.poll(() => page.textContent('#system'), WITHIN).toContain('Written to flash');
     await expect.poll(() => page.textContent('#update-state'), WITHIN).toMatch(/running|not available|Updates:/);
+    // This box trusts no model key: a package is refused, its reason beside the file, and the model runs on.
+    await expect.poll(() => page.textContent('#model-state'), WITHIN).toMatch(/running forecaster-mlp \S+; previous none/);
+    await page.setInputFiles('#form-model input[name=package]', { name: 'model.json', mimeType: 'application/octet-stream', buffer: Buffer.from('{}') });
+    await page.click('#form-model button');
+    await expect.poll(() => page.textContent('#form-model [data-error-for=package]'), WITHIN).toContain('no trusted model key');
+    expect(await page.textContent('#model-state')).toMatch(/running forecaster-mlp/);
     await browser.screenshot('8-system');
   });
 });

@@ -2,6 +2,7 @@ import { api } from './api.js';
 import { LineChart } from './chart.js';
 import { fillDevicePick, refreshDevicePanels, stopDevicePanels, wireDevicePanels } from './devices.js';
 import { loadSettings, placeNetwork, showNetwork, wireSettings } from './settings.js';
+import { refreshModels, wireModels } from './models.js';
 import { $, el, onSubmit, showError, clearErrors, formBody } from './forms.js';
 
 let timer, source, chart;
@@ -64,7 +65,7 @@ async function refreshStatus() {
   dl('#system', [['Version', s.version], ['Uptime', `${Math.round(s.uptimeSeconds / 60)} min (outpost ${Math.round(s.processUptimeSeconds / 60)} min)`],
     ['CPU', `${s.cpu.cores} cores, load ${s.cpu.load1.toFixed(2)}`], ['Memory', `${bytes(s.memory.availableBytes)} free of ${bytes(s.memory.totalBytes)}; outpost ${bytes(s.memory.processRssBytes)}`],
     ['Disk', s.disk ? `${bytes(s.disk.freeBytes)} free of ${bytes(s.disk.totalBytes)}` : '—'], ['SoC temperature', s.socTemperatureC == null ? 'not exposed by this board' : `${s.socTemperatureC} °C`],
-    ['Written to flash', bytes(s.bytesWritten)], ['Models loaded', s.models.length || 'none']]);
+    ['Written to flash', bytes(s.bytesWritten)]]);
   showNetwork(n);
 }
 
@@ -141,6 +142,7 @@ function wireOnce() {
   wireDevicePanels(() => load(refreshDevices));
   wireSettings();
   $('#form-update').addEventListener('submit', uploadBundle);
+  wireModels();
   onSubmit($('#form-modbus'), '/api/modbus/devices', 'POST', (r) => {
     $('#modbus-answer').textContent = `added ${r.device}`;
     load(refreshDevices);
@@ -157,9 +159,9 @@ export function startHome() {
   placeNetwork($('#settings-network'));
   api('/api/modbus/profiles').then((ps) => $('#profiles').replaceChildren(...ps.map((p) => el('option', { value: p.name }, `${p.name}: ${p.description}`))), () => undefined);
   watchUpdates();
-  const all = () => Promise.all([load(refreshDevices), load(refreshAlerts), load(refreshStatus), load(refreshDevicePanels)]);
+  const all = () => Promise.all([load(refreshDevices), load(refreshAlerts), load(refreshStatus), load(refreshDevicePanels), load(refreshModels)]);
   // The device table first: the forms below it and the settings can wait for the browser's next free connection.
-  load(refreshDevices).then(() => Promise.all([load(refreshAlerts), load(refreshStatus), load(refreshDevicePanels), load(loadSettings)]));
+  load(refreshDevices).then(() => Promise.all([load(refreshAlerts), load(refreshStatus), load(refreshDevicePanels), load(loadSettings), load(refreshModels)]));
   timer = setInterval(all, 5000);
 }
 
