@@ -180,13 +180,16 @@ export class Appliance {
         this.push('detect', () => detection.stop());
         this.health.register('detect', () => ({ state: detection.active ? 'ok' : 'degraded', model: detection.model }));
       }
+      const rawForward = new RawForward({ config: config.rawForward, nodeId, log: log.child({ service: 'uplink' }) });
+      await rawForward.start();
+      this.push('raw forward', () => rawForward.stop());
       const tickLoop = new TickLoop({
         intake,
         detect: detection,
         rules,
         pipeline: new Pipeline({ windowMs: config.pipeline.windowSeconds * 1000, graceMs: config.pipeline.graceSeconds * 1000 }),
         store,
-        outbox: (summaries, alerts) => outboxDrafts(nodeId, summaries, alerts),
+        outbox: (summaries, alerts, accepted) => [...outboxDrafts(nodeId, summaries, alerts), ...rawForward.drafts(accepted)],
         uplink,
         log: log.child({ service: 'pipeline' }),
         tickMs: config.pipeline.tickMs,
@@ -200,10 +203,6 @@ export class Appliance {
       await updateOutcomes.start();
       this.push('update outcomes', () => updateOutcomes.stop());
 
-      const rawForward = new RawForward({ config: config.rawForward, nodeId, store, uplink, log: log.child({ service: 'uplink' }) });
-      await rawForward.start();
-      this.push('raw forward', () => rawForward.stop());
-      tickLoop.on('tick', (event) => rawForward.take(event.readings));
       tickLoop.on('tick', (event) => this.live.publish(event));
       const liveStream = new LocalStream({ config: config.live, nodeId, feed: this.live, log: log.child({ service: 'live' }) });
       await liveStream.start();

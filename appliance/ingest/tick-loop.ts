@@ -16,7 +16,8 @@ export interface TickLoopDeps {
   pipeline: Pipeline;
   store: Pick<Store, 'commitTick' | 'unsummarisedReadings'>;
   /** What goes upstream for a tick's summaries and alerts (alerts first: they are urgent). */
-  outbox: (summaries: readonly Summary[], alerts: readonly Alert[]) => OutboxDraft[];
+  /** Outbox rows for a tick's summaries, alerts and (for raw forwarding) the readings it accepted. */
+  outbox: (summaries: readonly Summary[], alerts: readonly Alert[], accepted: readonly Reading[]) => OutboxDraft[];
   /** Told after each commit so new outbox rows leave at once. */
   uplink: { notify(): void };
   log: Logger;
@@ -114,7 +115,7 @@ export class TickLoop extends EventEmitter<{ tick: [TickEvent] }> {
       summaries,
       alerts,
       drops,
-      outbox: this.deps.outbox(summaries, alerts),
+      outbox: this.deps.outbox(summaries, alerts, out.accepted),
       devices: batch.devices,
     };
     this.commit(tick);

@@ -1,23 +1,20 @@
 import type { Reading } from '../../drivers/types.js';
 import type { Logger } from '../log.js';
-import type { OutboxDraft, TickCommit } from '../store/store.js';
+import type { OutboxDraft } from '../store/store.js';
 import type { RawForwardConfig } from './config-schema.js';
 import { rawPayload, rawTopic } from './raw-message.js';
 
 export interface RawForwardDeps {
   config: RawForwardConfig;
   nodeId: string;
-  /** The store's outbox: raw rows wait there like summaries, so an outage of the edge server loses none. */
-  store: { commitTick(tick: TickCommit): { seqs: number[] } };
-  uplink: { notify(): void };
   log: Logger;
 }
 
 /**
  * The gateway side of raw forwarding: readings of the selected devices go up the tier as they are taken,
- * each stream at most once per `everyMs`, one outbox row per device and tick. Rows are committed right
- * after the tick that stored the readings (a crash between the two loses that tick's raw rows; the
- * readings themselves are stored and still summarised).
+ * each stream at most once per `everyMs`, one outbox row per device and tick. The rows are drafts for the
+ * tick's own commit, so they are stored in the same transaction as the readings: an outage of the edge
+ * server or a crash loses none.
  */
 export class RawForward {
   private readonly lastSent = new Map<string, number>();
@@ -30,23 +27,15 @@ export class RawForward {
     if (this.running) this.deps.log.info({ devices: this.deps.config.devices, everyMs: this.deps.config.everyMs }, 'raw readings forwarded upstream');
   }
 
-  /** The readings a tick accepted. */
-  take(readings: readonly Reading[]): void {
-    if (!this.running) return;
+  /** Outbox rows for the readings a tick accepted. */
+  drafts(readings: readonly Reading[]): OutboxDraft[] {
+    if (!this.running) return [];
     const byDevice = new Map<string, Reading[]>();
     for (const reading of readings) {
       if (!this.selected(reading.device) || !this.due(reading)) continue;
       byDevice.set(reading.device, [...(byDevice.get(reading.device) ?? []), reading]);
     }
-    if (byDevice.size === 0) return;
-    const outbox: OutboxDraft[] = [...byDevice].map(([device, rows]) => ({ topic: rawTopic(this.deps.nodeId, device), qos: 1, build: (seq: number) => rawPayload(device, rows, seq) }));
-    try {
-      this.deps.store.commitTick({ readings: [], summaries: [], alerts: [], drops: {}, outbox, devices: [] });
-    } catch (err) {
-      this.deps.log.error({ err, devices: byDevice.size }, 'raw readings of this tick not forwarded: the outbox cannot be written');
-      return;
-    }
-    this.deps.uplink.notify();
+    return [...byDevice].map(([device, rows]) => ({ topic: rawTopic(this.deps.nodeId, device), qos: 1, build: (seq: number) => rawPayload(device, rows, seq) }));
   }
 
   async stop(): Promise<void> {
