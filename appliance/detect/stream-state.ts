@@ -43,12 +43,15 @@ export class StreamState {
    */
   private readonly blockSums: Float64Array;
   private readonly blockErrors: Float64Array;
+  /** Scratch for writeInput: shared by every stream, as streams are written one at a time. */
+  private readonly recentValues: Float64Array;
 
   constructor(private readonly params: StreamParams) {
     this.history = new Float64Array(Math.max(params.recent, params.blocks * params.blockSize));
     this.likelihood = new AnomalyLikelihood(params);
     this.blockSums = new Float64Array(params.blocks);
     this.blockErrors = new Float64Array(params.blocks);
+    this.recentValues = scratch(params.recent);
   }
 
   /** Whether the model has a full window to forecast from. */
@@ -64,15 +67,28 @@ export class StreamState {
   writeInput(into: Float32Array, offset: number): void {
     const { recent, blocks, blockSize } = this.params;
     const full = this.count >= this.history.length;
+    // Copied out once, oldest first: three passes of ring arithmetic per value were the next biggest cost.
+    const values = this.recentValues;
+    if (full) {
+      const h = this.history;
+      const n = h.length;
+      let p = (this.count - recent) % n;
+      for (let i = 0; i < recent; i++) {
+        values[i] = h[p] as number;
+        if (++p === n) p = 0;
+      }
+    } else {
+      for (let i = 0; i < recent; i++) values[i] = this.back(recent - i);
+    }
     let mean = 0;
-    for (let i = 1; i <= recent; i++) mean += this.back(i);
+    for (let i = recent - 1; i >= 0; i--) mean += values[i] as number;
     mean /= recent;
     let squares = 0;
-    for (let i = 1; i <= recent; i++) squares += (this.back(i) - mean) ** 2;
+    for (let i = recent - 1; i >= 0; i--) squares += ((values[i] as number) - mean) ** 2;
     const scale = Math.max(Math.sqrt(squares / recent), 0.1 * this.spread, 1e-6 * Math.abs(mean), 1e-9);
     this.centre = mean;
     this.scale = scale;
-    for (let i = 0; i < recent; i++) into[offset + i] = clamp((this.back(recent - i) - mean) / scale);
+    for (let i = 0; i < recent; i++) into[offset + i] = clamp(((values[i] as number) - mean) / scale);
     const span = blocks * blockSize;
     // A slid sum whose error could reach 1e-8 of the scale (or is unknown: NaN) is added up afresh; Float32 keeps far less.
     const tolerance = (1e-8 * blockSize * scale) / Number.EPSILON;
@@ -118,11 +134,12 @@ export class StreamState {
       p += blockSize;
       if (p >= n) p -= n;
       const entering = b === blocks - 1 ? value : (h[p] as number);
-      const sum = (this.blockSums[b] as number) + (entering - leaving);
+      const step = entering - leaving;
+      const sum = (this.blockSums[b] as number) + step;
       this.blockSums[b] = sum;
-      // Each step rounds by at most an epsilon of its operands and result: a huge value passing through
+      // Each of the two operations rounds by at most an epsilon of its result: a huge value passing through
       // leaves a huge bound, so its block is added up afresh instead of keeping the cancellation's residue.
-      this.blockErrors[b] = (this.blockErrors[b] as number) + Math.abs(sum) + Math.abs(entering) + Math.abs(leaving);
+      this.blockErrors[b] = (this.blockErrors[b] as number) + Math.abs(sum) + Math.abs(step);
       leaving = entering;
     }
   }
@@ -175,4 +192,11 @@ export class StreamState {
 /** As the training clips its inputs: a far-off block mean must not push the model outside what it learned. */
 function clamp(x: number): number {
   return x > 20 ? 20 : x < -20 ? -20 : x;
+}
+
+const scratches = new Map<number, Float64Array>();
+function scratch(length: number): Float64Array {
+  let s = scratches.get(length);
+  if (!s) scratches.set(length, (s = new Float64Array(length)));
+  return s;
 }
