@@ -43,7 +43,7 @@ export class StreamState {
    */
   private readonly blockSums: Float64Array;
   private readonly blockErrors: Float64Array;
-  /** Scratch for writeInput: shared by every stream, as streams are written one at a time. */
+  /** Scratch for writeInput, shared by every stream of this width: streams are written one at a time, and 1,000 copies would only cost memory. */
   private readonly recentValues: Float64Array;
 
   constructor(private readonly params: StreamParams) {
@@ -194,6 +194,7 @@ function clamp(x: number): number {
   return x > 20 ? 20 : x < -20 ? -20 : x;
 }
 
+/** One scratch array per width, for the life of the process. */
 const scratches = new Map<number, Float64Array>();
 function scratch(length: number): Float64Array {
   let s = scratches.get(length);
