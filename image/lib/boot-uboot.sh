@@ -23,7 +23,7 @@ uboot_boot_files() {
     # The GPU firmware (bootcode.bin for the Pi 3, start4/fixup4 for the Pi 4), the board device trees,
     # and U-Boot as the "kernel" the firmware starts.
     cp "$rootfs"/usr/lib/raspi-firmware/{bootcode.bin,start*.elf,fixup*.dat} "$boot/"
-    cp "$rootfs"/usr/lib/linux-image-*/broadcom/bcm27*-rpi-*.dtb "$boot/"
+    cp "$rootfs"/usr/lib/linux-image-*/broadcom/bcm2*-rpi-*.dtb "$boot/"
     cp "$rootfs/usr/lib/u-boot/rpi_arm64/u-boot.bin" "$boot/u-boot.bin"
     cp "$here/uboot/config.txt" "$boot/config.txt"
   fi
