@@ -15,8 +15,7 @@ export interface TickLoopDeps {
   intake: Intake;
   pipeline: Pipeline;
   store: Pick<Store, 'commitTick' | 'unsummarisedReadings'>;
-  /** What goes upstream for a tick's summaries and alerts (alerts first: they are urgent). */
-  /** Outbox rows for a tick's summaries, alerts and (for raw forwarding) the readings it accepted. */
+  /** Outbox rows for a tick's summaries and alerts (alerts first: they are urgent) and, for raw forwarding, its readings. */
   outbox: (summaries: readonly Summary[], alerts: readonly Alert[], accepted: readonly Reading[]) => OutboxDraft[];
   /** Told after each commit so new outbox rows leave at once. */
   uplink: { notify(): void };

@@ -17,14 +17,11 @@ import { performance } from 'node:perf_hooks';
 import type { Reading } from '../../drivers/types.js';
 import { Detection } from '../../appliance/detect/detection.js';
 import { DEFAULT_ALERT_POLICY } from '../../appliance/detect/anomaly-alerts.js';
-import { Intake } from '../../appliance/ingest/intake.js';
-import { TickLoop } from '../../appliance/ingest/tick-loop.js';
 import { silentLogger } from '../../appliance/log.js';
-import { Pipeline } from '../../appliance/pipeline/pipeline.js';
 import type { Rule } from '../../appliance/rules/config-schema.js';
 import { RuleEngine } from '../../appliance/rules/rule-engine.js';
 import { Store } from '../../appliance/store/store.js';
-import { outboxDrafts } from '../../appliance/uplink/outbox-drafts.js';
+import { benchTickLoop } from './bench-tick-loop.js';
 import { fmt, median, note, numberFlag, printTable } from './bench-kit.js';
 
 const streams = numberFlag('streams', 1000);
@@ -67,21 +64,8 @@ async function run(path: Path): Promise<{ toOutput: number[]; toCommit: number[]
     ...(path === 'parts' ? { rules: engine } : { partSize: streams }),
   });
   if (withModel) await detection.start();
-  const intake = new Intake(200_000);
   let now = 0;
-  const loop = new TickLoop({
-    intake,
-    pipeline: new Pipeline({ windowMs: 60_000, graceMs: 2_000 }),
-    store,
-    outbox: (summaries, alerts) => outboxDrafts('bench', summaries, alerts),
-    uplink: { notify: () => undefined },
-    log,
-    tickMs: 1000,
-    retryCapacity: 200_000,
-    now: () => now,
-    detect: detection,
-    rules: engine,
-  });
+  const { loop, intake } = benchTickLoop({ store, tickMs: 1000, now: () => now, detect: detection, rules: engine });
   const toOutput: number[] = [];
   const toCommit: number[] = [];
   for (let t = 0; t < WARM_TICKS + incidents; t++) {

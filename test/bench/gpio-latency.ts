@@ -10,16 +10,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Intake } from '../../appliance/ingest/intake.js';
-import { TickLoop } from '../../appliance/ingest/tick-loop.js';
 import { silentLogger } from '../../appliance/log.js';
-import { Pipeline } from '../../appliance/pipeline/pipeline.js';
 import { RuleEngine } from '../../appliance/rules/rule-engine.js';
 import { Store } from '../../appliance/store/store.js';
 import { EmulatedGpioChip } from '../../drivers/gpio/emulator/emulated-gpio.js';
 import { GpioDriver } from '../../drivers/gpio/gpio-driver.js';
 import type { DriverSink, Reading } from '../../drivers/types.js';
 import { fmt, note, numberFlag, printTable } from './bench-kit.js';
+import { benchTickLoop } from './bench-tick-loop.js';
 
 const EDGES = numberFlag('edges', 500);
 const TICK_MS = 100;
@@ -102,19 +100,8 @@ async function ruleThroughTick(edges: number): Promise<number[]> {
   const store = new Store({ path: join(dir, 'outpost.db'), log });
   await store.start();
   const driver = door(chip, 0);
-  const intake = new Intake(10_000);
   const rules = new RuleEngine({ rules: [DOOR_RULE], write: (c) => driver.write(c), log });
-  const tick = new TickLoop({
-    intake,
-    pipeline: new Pipeline({ windowMs: 60_000, graceMs: 2_000 }),
-    store,
-    outbox: () => [],
-    uplink: { notify: () => undefined },
-    rules,
-    log,
-    tickMs: TICK_MS,
-    retryCapacity: 10_000,
-  });
+  const { loop: tick, intake } = benchTickLoop({ store, tickMs: TICK_MS, rules });
   await tick.start();
   await driver.start(intake, new AbortController().signal);
   const samples = await measure(chip, edges, () => new Promise<number>((r) => (resolve = r)), TICK_MS);

@@ -12,13 +12,10 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import type { Reading } from '../../drivers/types.js';
-import { Intake } from '../../appliance/ingest/intake.js';
-import { TickLoop } from '../../appliance/ingest/tick-loop.js';
 import { silentLogger } from '../../appliance/log.js';
-import { Pipeline } from '../../appliance/pipeline/pipeline.js';
 import { migrate } from '../../appliance/store/migrations.js';
 import { Store } from '../../appliance/store/store.js';
-import { outboxDrafts } from '../../appliance/uplink/outbox-drafts.js';
+import { benchTickLoop } from './bench-tick-loop.js';
 import { fmt, median, note, numberFlag, printTable } from './bench-kit.js';
 import { ingestWorkload, type IngestWorkload } from './ingest-workload.js';
 
@@ -26,8 +23,6 @@ const TARGET_RATE = 100_000;
 const TARGET_RATIO = 0.5;
 /** The appliance's defaults (config/schema.ts and main.ts). */
 const WINDOW_MS = 60_000;
-const GRACE_MS = 2_000;
-const INTAKE_CAPACITY = 200_000;
 
 interface RunResult {
   ms: number;
@@ -43,19 +38,8 @@ async function runOutpost(w: IngestWorkload, dir: string): Promise<RunResult> {
   const log = silentLogger();
   const store = new Store({ path, log });
   await store.start();
-  const intake = new Intake(INTAKE_CAPACITY);
   let now = 0;
-  const loop = new TickLoop({
-    intake,
-    pipeline: new Pipeline({ windowMs: WINDOW_MS, graceMs: GRACE_MS }),
-    store,
-    outbox: (summaries, alerts) => outboxDrafts('bench', summaries, alerts),
-    uplink: { notify: () => undefined },
-    log,
-    tickMs: 1000,
-    retryCapacity: INTAKE_CAPACITY,
-    now: () => now,
-  });
+  const { loop, intake } = benchTickLoop({ store, tickMs: 1000, now: () => now });
   const timer = new TickTimer();
   for (let i = 0; i < w.ticks.length; i++) {
     now = w.tickTimes[i] ?? 0;

@@ -12,18 +12,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
-import { Intake } from '../../appliance/ingest/intake.js';
-import { TickLoop } from '../../appliance/ingest/tick-loop.js';
 import { silentLogger } from '../../appliance/log.js';
-import { Pipeline } from '../../appliance/pipeline/pipeline.js';
 import { Store } from '../../appliance/store/store.js';
-import { outboxDrafts } from '../../appliance/uplink/outbox-drafts.js';
 import { Cluster, temperatureHumiditySensor } from '../../drivers/zigbee/emulator/device-catalog.js';
 import type { EmulatedDevice } from '../../drivers/zigbee/emulator/emulated-device.js';
 import { ZnpEmulator } from '../../drivers/zigbee/emulator/znp-emulator.js';
 import { ZigbeeDriver } from '../../drivers/zigbee/zigbee-driver.js';
 import { encodeFrame, FrameDecoder, MtSubsystem, MtType } from '../../drivers/zigbee/znp-frame.js';
 import { until } from '../support/until.js';
+import { benchTickLoop } from './bench-tick-loop.js';
 import { fmt, median, note, numberFlag, printTable } from './bench-kit.js';
 
 const runs = numberFlag('runs', 3);
@@ -85,17 +82,7 @@ async function runOutpost(run: number): Promise<{ rate: number; stored: number }
   const path = join(dir, `store-${run}.db`);
   const store = new Store({ path, log });
   await store.start();
-  const intake = new Intake(200_000);
-  const loop = new TickLoop({
-    intake,
-    pipeline: new Pipeline({ windowMs: 60_000, graceMs: 2_000 }),
-    store,
-    outbox: (summaries, alerts) => outboxDrafts('bench', summaries, alerts),
-    uplink: { notify: () => undefined },
-    log,
-    tickMs: 100,
-    retryCapacity: 200_000,
-  });
+  const { loop, intake } = benchTickLoop({ store, tickMs: 100 });
   let committed = 0;
   loop.on('tick', (event) => (committed += event.readings.length));
   await loop.start();
