@@ -5,6 +5,7 @@ import { OutpostError } from '../drivers/types.js';
 import { parseCli, USAGE, type CliCommand } from './cli-args.js';
 import { loadConfigFile, parseConfig } from './config/load.js';
 import { saveConfigAtomically } from './config/save.js';
+import type { Config } from './config/schema.js';
 import { createLogger, type Logger } from './log.js';
 import { runOtaCommand } from './ota/ota-cli.js';
 import { packageVersion } from './version.js';
@@ -58,19 +59,31 @@ async function main(): Promise<void> {
       const config = loadRunConfig(command, log);
       // Loaded here (like the emulators) so `version`, `bundle` and the update agent start without the whole appliance.
       const { Appliance } = await import('./main.js');
-      const appliance = new Appliance({ config, log, version: packageVersion(), ...(command.configPath ? { configPath: command.configPath } : {}) });
-      untilSignal(log, () => appliance.stop());
-      await appliance.start();
+      const { ApplianceRunner } = await import('./appliance-runner.js');
+      const version = packageVersion();
+      const runner = new ApplianceRunner({
+        load: () => readRunConfig(command),
+        create: (current, restart) => new Appliance({ config: current, log, version, requestRestart: restart, ...(command.configPath ? { configPath: command.configPath } : {}) }),
+        exit: (code) => process.exit(code),
+        log,
+      });
+      untilSignal(log, () => runner.stop());
+      await runner.start(config);
     }
   }
 }
 
-function loadRunConfig(command: Extract<CliCommand, { command: 'run' }>, log: Logger) {
+/** The config file given, else `<data>/config.json` if there is one, else the defaults; flags override each. */
+function readRunConfig(command: Extract<CliCommand, { command: 'run' }>): Config {
+  if (command.configPath) return loadConfigFile(command.configPath, command.overrides);
+  const inDataDir = join(command.overrides.dataDir ?? './var', 'config.json');
+  if (existsSync(inDataDir)) return loadConfigFile(inDataDir, command.overrides);
+  return parseConfig({}, 'defaults', command.overrides);
+}
+
+function loadRunConfig(command: Extract<CliCommand, { command: 'run' }>, log: Logger): Config {
   try {
-    if (command.configPath) return loadConfigFile(command.configPath, command.overrides);
-    const inDataDir = join(command.overrides.dataDir ?? './var', 'config.json');
-    if (existsSync(inDataDir)) return loadConfigFile(inDataDir, command.overrides);
-    return parseConfig({}, 'defaults', command.overrides);
+    return readRunConfig(command);
   } catch (error) {
     const e = error as OutpostError;
     log.fatal({ code: e.code, problems: e.context?.problems }, e.message);

@@ -43,6 +43,8 @@ export interface ApplianceDeps {
   configPath?: string;
   log: Logger;
   version: string;
+  /** Restarts every service with the saved config (the runner's in-process restart); absent, changes wait for the next start. */
+  requestRestart?: (reason: string) => void;
 }
 
 /**
@@ -139,7 +141,7 @@ export class Appliance {
       const intake = new Intake(INTAKE_CAPACITY);
       this.intake = intake;
       const commands = new CommandRouter({ drivers: () => this.drivers });
-      const configChange = new ConfigChange({ path: configPath, config });
+      const configChange = new ConfigChange({ path: configPath, config, ...(this.deps.requestRestart ? { restart: this.deps.requestRestart } : {}) });
       // The scenario's rules join the configured ones, as its devices join the configured devices.
       const rules = new RuleEngine({ rules: [...config.rules, ...(scenario?.rules ?? [])], write: (command) => commands.write(command), log: log.child({ service: 'rules' }) });
       const detection = new Detection({

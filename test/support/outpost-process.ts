@@ -48,17 +48,25 @@ export class OutpostProcess {
     if (this.httpUrl === undefined) throw new Error(`outpost exited at start: ${this.stderr}`);
   }
 
+  /** The latest address: a restart after a config change listens again (on a new port when it is 0). */
   get httpUrl(): string | undefined {
-    const line = this.logs.find((l) => l.msg === 'http listening');
+    const line = this.logs.findLast((l) => l.msg === 'http listening');
     const http = line?.http as { host: string; port: number } | undefined;
     return http ? `http://127.0.0.1:${http.port}` : undefined;
   }
 
-  /** An API call as the admin (setting the box up first if it is fresh); `/api/health` goes without a session. */
-  async api<T>(path: string, method = 'GET', body?: unknown): Promise<{ status: number; body: T }> {
+  /**
+   * An API call as the admin (setting the box up first if it is fresh); `/api/health` goes without a session.
+   * Sessions live in memory, so after a restart of the services the call logs in again once.
+   */
+  async api<T>(path: string, method = 'GET', body?: unknown, retry = true): Promise<{ status: number; body: T }> {
     const headers: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/json' };
     if (path !== '/api/health') Object.assign(headers, await this.adminHeaders());
     const response = await fetch(`${this.httpUrl}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    if (response.status === 401 && this.session && retry) {
+      this.session = undefined;
+      return this.api(path, method, body, false);
+    }
     return { status: response.status, body: (await response.json()) as T };
   }
 
