@@ -35,13 +35,13 @@ export type DownlinkKind = keyof typeof DownlinkSchemas;
 export type DownlinkMessage = { [K in DownlinkKind]: { kind: K } & Static<(typeof DownlinkSchemas)[K]> }[DownlinkKind];
 export type DownlinkOf<K extends DownlinkKind> = Extract<DownlinkMessage, { kind: K }>;
 
-/** The reply on `outpost/<node>/downlink/reply`: `ok` with what happened, or the refusal's code and reason. */
+/** The reply on `outpost/<node>/downlink-reply`: `ok` with what happened, or the refusal's code and reason. */
 export interface DownlinkReply {
   v: 1;
   id: string | null;
   kind: string;
   ok: boolean;
-  /** e.g. `saved; takes effect after a restart`, `written`, `rebirth sent`. */
+  /** e.g. `saved …; applied: the services restart with it now`, `written`, `rebirth sent`. */
   result?: string;
   error?: { code: string; message: string };
 }

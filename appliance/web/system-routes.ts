@@ -20,8 +20,6 @@ export function systemRoutes(deps: SystemDeps) {
         version: deps.version,
         ...(await systemInfo(deps.dataDir, deps.thermalRoot)),
         bytesWritten: store ? store.bytesWritten() : null,
-        // The detection models arrive with the detect service; until then none is loaded.
-        models: [],
       };
     });
 
