@@ -12,6 +12,8 @@ export interface ZigbeeControl {
   removeDevice?(ieeeAddress: string): Promise<{ left: boolean } | void>;
   /** Every device in the network, including one still being interviewed right after it joined. */
   pairedDevices?(): PairedDevice[];
+  /** Shows a new display name at once; without it a rename waits for the restart that reads the config. */
+  setName?(ieeeAddress: string, name: string): void;
 }
 
 export interface PairedDevice {

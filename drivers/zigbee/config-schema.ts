@@ -12,6 +12,11 @@ export const ZigbeeConfigSchema = Type.Object(
     channel: Type.Optional(Type.Integer({ minimum: 11, maximum: 26 })),
     /** Opens pairing for this many seconds whenever the coordinator comes up (the emulated scenarios use it); 0 never. */
     permitJoinOnStart: Type.Integer({ minimum: 0, maximum: 254, default: 0 }),
+    /**
+     * Display names by IEEE address (`0x` and 16 lowercase hex digits), set from the page. Only the name
+     * changes: the device id stays `zigbee:<address>`, so its stored history stays attached.
+     */
+    names: Type.Record(Type.String({ pattern: '^0x[0-9a-f]{16}$' }), Type.String({ minLength: 1, maxLength: 80 }), { default: {}, additionalProperties: false }),
     availability: Type.Object(
       {
         /** Mains-powered routers are pinged after this much silence and go offline if they do not answer. */

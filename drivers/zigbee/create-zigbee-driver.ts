@@ -20,6 +20,7 @@ export function createZigbeeDriver(config: ZigbeeConfig, dataDir: string, log: L
     log,
     availability: { routerMs: effective.availability.routerSeconds * 1000, endDeviceMs: effective.availability.endDeviceSeconds * 1000 },
     permitJoinOnStartS: effective.permitJoinOnStart,
+    names: effective.names,
     ...(effective.channel === undefined ? {} : { channel: effective.channel }),
   });
 }

@@ -26,7 +26,8 @@ export class DeviceRegistry {
   private readonly state = new Map<string, Record<string, unknown>>();
   private readonly warned = new Set<string>();
 
-  constructor(private readonly deps: { log: Logger; sink: DriverSink; findByDevice: typeof findByDevice }) {}
+  /** `names`: the user's names by IEEE address, read on every `info()` so a rename shows at once. */
+  constructor(private readonly deps: { log: Logger; sink: DriverSink; findByDevice: typeof findByDevice; names?: ReadonlyMap<string, string> }) {}
 
   async definitionOf(device: HerdsmanDevice): Promise<Definition | undefined> {
     if (!this.definitions.has(device.ieeeAddr)) this.definitions.set(device.ieeeAddr, (await this.deps.findByDevice(device)) ?? null);
@@ -38,7 +39,7 @@ export class DeviceRegistry {
     return {
       id: zigbeeId(device.ieeeAddr),
       protocol: 'zigbee',
-      name: definition ? `${definition.vendor} ${definition.model}` : (device.modelID ?? device.ieeeAddr),
+      name: this.deps.names?.get(device.ieeeAddr) ?? (definition ? `${definition.vendor} ${definition.model}` : (device.modelID ?? device.ieeeAddr)),
       model: definition?.model ?? device.modelID ?? 'unknown',
       outputs: WRITABLE.filter((key) => definition?.toZigbee.some((tz) => tz.key?.includes(key))),
       health: this.health.get(device.ieeeAddr) ?? { state: 'starting' },

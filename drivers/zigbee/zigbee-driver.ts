@@ -27,6 +27,8 @@ export interface ZigbeeDriverDeps {
   permitJoinOnStartS?: number;
   /** How long `removeDevice` waits for the device to confirm it left before forgetting it anyway. */
   leaveTimeoutMs?: number;
+  /** The user's display names by IEEE address (the config's `zigbee.names`). */
+  names?: Readonly<Record<string, string>>;
 }
 
 type CoordinatorState = { state: 'starting' | 'ok' | 'offline' | 'stopped'; reason?: string };
@@ -69,13 +71,15 @@ export class ZigbeeDriver implements Driver {
   private stopped = false;
   private registry: DeviceRegistry | undefined;
   private availability: AvailabilityMonitor | undefined;
+  private names: Map<string, string> | undefined;
 
   constructor(private readonly deps: ZigbeeDriverDeps) {}
 
   async start(sink: DriverSink, signal: AbortSignal): Promise<void> {
     // Loaded on start, not at import: a box without a coordinator should not pay their half second and 40 MB.
     const [herdsman, converters] = await Promise.all([import('zigbee-herdsman'), import('zigbee-herdsman-converters')]);
-    const registry = new DeviceRegistry({ log: this.deps.log, sink, findByDevice: converters.findByDevice });
+    this.names ??= new Map(Object.entries(this.deps.names ?? {}));
+    const registry = new DeviceRegistry({ log: this.deps.log, sink, findByDevice: converters.findByDevice, names: this.names });
     this.registry = registry;
     this.stopped = false;
     this.availability = new AvailabilityMonitor({ limits: this.deps.availability ?? DEFAULT_AVAILABILITY, registry, devices: () => this.interviewed(), log: this.deps.log });
@@ -169,6 +173,14 @@ export class ZigbeeDriver implements Driver {
         const interview = INTERVIEW[d.interviewState];
         return { ieeeAddress: d.ieeeAddr, id: info.id, type, interview, name: info.name, model: info.model, outputs: info.outputs, health: info.health, values: registry.values(d.ieeeAddr) };
       });
+  }
+
+  /** Gives a paired device a display name; its id, and so its stored history, stays the same. */
+  setName(ieeeAddress: string, name: string): void {
+    const address = ieeeAddress.replace(/^zigbee:/, '').toLowerCase();
+    if (!this.pairedDevices().some((d) => d.ieeeAddress === address)) throw new OutpostError('ZIGBEE_DEVICE_UNKNOWN', `no paired Zigbee device ${address}`, { device: address });
+    this.names?.set(address, name);
+    this.deps.log.info({ device: address, name }, 'zigbee device renamed');
   }
 
   /**
