@@ -1,6 +1,20 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { OutpostError } from '../../drivers/types.js';
 import { isMissing, runCommand, type CommandRunner } from './command-runner.js';
-import { ipv4Args, wifiArgs, type Ipv4Input, type WifiInput } from './nmcli-commands.js';
+import {
+  checkWifi,
+  deleteProfileArgs,
+  ipv4Args,
+  openWifiArgs,
+  passwdFileText,
+  wifiProfileNames,
+  wifiProfilesArgs,
+  wpaWifiArgs,
+  type Ipv4Input,
+  type WifiInput,
+} from './nmcli-commands.js';
 
 export interface NetworkStatus {
   available: boolean;
@@ -47,7 +61,25 @@ export class Nmcli implements NetworkManager {
   }
 
   async applyWifi(input: WifiInput): Promise<void> {
-    await this.nmcli(wifiArgs(input), 'ssid');
+    const { ssid, passphrase } = checkWifi(input);
+    if (passphrase === undefined) return void (await this.nmcli(openWifiArgs(ssid), 'ssid'));
+    const existed = wifiProfileNames(await this.nmcli(wifiProfilesArgs, 'ssid')).includes(ssid);
+    // The key goes through a file only this user can read, in a folder only this user can enter, gone when nmcli is done.
+    const dir = await mkdtemp(join(tmpdir(), 'outpost-wifi-'));
+    try {
+      const file = join(dir, 'passwd');
+      await writeFile(file, passwdFileText(passphrase), { mode: 0o600 });
+      const [profile = [], up = []] = wpaWifiArgs(ssid, existed, file);
+      await this.nmcli(profile, 'ssid');
+      try {
+        await this.nmcli(up, 'ssid');
+      } catch (error) {
+        if (!existed) await this.nmcli(deleteProfileArgs(ssid), 'ssid').catch(() => undefined);
+        throw keyRefusal(error);
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }
 
   async applyIpv4(input: Ipv4Input): Promise<void> {
@@ -59,12 +91,18 @@ export class Nmcli implements NetworkManager {
     for (const args of ipv4Args(device.connection, input)) await this.nmcli(args, 'address');
   }
 
-  private async nmcli(args: string[], field: string): Promise<void> {
+  private async nmcli(args: readonly string[], field: string): Promise<string> {
     try {
-      await this.run('nmcli', args);
+      return await this.run('nmcli', args);
     } catch (error) {
       if (isMissing(error)) throw new OutpostError('NOT_AVAILABLE', NOT_INSTALLED, { field });
       throw new OutpostError('NETWORK_APPLY_FAILED', `nmcli refused: ${(error as Error).message}`, { field }, { cause: error });
     }
   }
+}
+
+/** NetworkManager says a wrong key as "Secrets were required, but not provided": shown beside the passphrase. */
+function keyRefusal(error: unknown): unknown {
+  if (!(error instanceof OutpostError) || !/secrets were required/i.test(error.message)) return error;
+  return new OutpostError(error.code, error.message, { field: 'passphrase' }, { cause: error });
 }

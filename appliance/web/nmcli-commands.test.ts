@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ipv4Args, wifiArgs } from './nmcli-commands.js';
+import { checkWifi, ipv4Args, openWifiArgs, passwdFileText, wifiProfileNames, wpaWifiArgs } from './nmcli-commands.js';
 
 const refusal = (fn: () => unknown) => {
   try {
@@ -11,18 +11,34 @@ const refusal = (fn: () => unknown) => {
 };
 
 describe('nmcli commands', () => {
-  it('joins a WPA2 network, an open one, and passes odd names as one argument without a shell', () => {
-    expect(wifiArgs({ ssid: 'Shop floor', passphrase: 'correct horse' })).toEqual(['device', 'wifi', 'connect', 'Shop floor', 'password', 'correct horse']);
-    expect(wifiArgs({ ssid: 'Café; rm -rf /' })).toEqual(['device', 'wifi', 'connect', 'Café; rm -rf /']);
-    expect(wifiArgs({ ssid: 'Raw', passphrase: 'a'.repeat(64) })).toContain('a'.repeat(64));
+  it('joins a WPA2 network by a profile without its key, then `up` with a passwd-file, and odd names as one argument', () => {
+    const join = checkWifi({ ssid: 'Shop; rm -rf /', passphrase: 'correct horse' });
+    const commands = wpaWifiArgs(join.ssid, false, '/tmp/x/passwd');
+    expect(commands).toEqual([
+      ['connection', 'add', 'type', 'wifi', 'con-name', 'Shop; rm -rf /', 'ssid', 'Shop; rm -rf /', 'wifi-sec.key-mgmt', 'wpa-psk'],
+      ['connection', 'up', 'id', 'Shop; rm -rf /', 'passwd-file', '/tmp/x/passwd'],
+    ]);
+    expect(wpaWifiArgs('Shop', true, '/f')[0]).toEqual(['connection', 'modify', 'id', 'Shop', 'ssid', 'Shop', 'wifi-sec.key-mgmt', 'wpa-psk', 'wifi-sec.psk', '']);
+    expect(checkWifi({ ssid: 'Raw', passphrase: 'a'.repeat(64) })).toEqual({ ssid: 'Raw', passphrase: 'a'.repeat(64) });
+    expect(checkWifi({ ssid: 'Café' })).toEqual({ ssid: 'Café' });
+    expect(openWifiArgs('Café')).toEqual(['device', 'wifi', 'connect', 'Café']);
+  });
+
+  it('writes the key as nmcli reads it back: backslashes doubled, spaces kept even at the ends', () => {
+    expect(passwdFileText('correct horse')).toBe('802-11-wireless-security.psk:correct\\040horse\n');
+    expect(passwdFileText(' a\\b:c# ')).toBe('802-11-wireless-security.psk:\\040a\\\\b:c#\\040\n');
+  });
+
+  it('finds Wi-Fi profiles by name in nmcli\'s terse output, with escaped colons', () => {
+    expect(wifiProfileNames('Shop\\:Floor:802-11-wireless\nWired connection 1:802-3-ethernet\nHome:802-11-wireless\n')).toEqual(['Shop:Floor', 'Home']);
   });
 
   it('refuses a Wi-Fi name over 32 bytes (counted in UTF-8) and a passphrase WPA2 cannot take', () => {
-    expect(refusal(() => wifiArgs({ ssid: 'é'.repeat(17) }))).toMatchObject({ code: 'NETWORK_INVALID', field: 'ssid', message: expect.stringContaining('34') });
-    expect(refusal(() => wifiArgs({ ssid: '' }))).toMatchObject({ field: 'ssid' });
-    expect(refusal(() => wifiArgs({ ssid: 'a\nb' }))).toMatchObject({ field: 'ssid' });
-    expect(refusal(() => wifiArgs({ ssid: 'Shop', passphrase: 'short' }))).toMatchObject({ field: 'passphrase' });
-    expect(refusal(() => wifiArgs({ ssid: 'Shop', passphrase: 'ü'.repeat(10) }))).toMatchObject({ field: 'passphrase' });
+    expect(refusal(() => checkWifi({ ssid: 'é'.repeat(17) }))).toMatchObject({ code: 'NETWORK_INVALID', field: 'ssid', message: expect.stringContaining('34') });
+    expect(refusal(() => checkWifi({ ssid: '' }))).toMatchObject({ field: 'ssid' });
+    expect(refusal(() => checkWifi({ ssid: 'a\nb' }))).toMatchObject({ field: 'ssid' });
+    expect(refusal(() => checkWifi({ ssid: 'Shop', passphrase: 'short' }))).toMatchObject({ field: 'passphrase' });
+    expect(refusal(() => checkWifi({ ssid: 'Shop', passphrase: 'ü'.repeat(10) }))).toMatchObject({ field: 'passphrase' });
   });
 
   it('sets a static address with gateway and DNS, then brings the connection up', () => {

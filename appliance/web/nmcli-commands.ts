@@ -23,11 +23,17 @@ export type Ipv4Input = Static<typeof Ipv4Input>;
 
 const invalid = (field: string, message: string) => new OutpostError('NETWORK_INVALID', message, { field });
 
+/** A checked join request: the SSID and, for a WPA network, its passphrase (or 64-hex PSK). */
+export interface WifiJoin {
+  ssid: string;
+  passphrase?: string;
+}
+
 /**
- * `nmcli device wifi connect`: an SSID is 1–32 bytes; a WPA2 passphrase is 8–63 printable ASCII
- * characters or 64 hex digits (the raw PSK); no passphrase means an open network.
+ * An SSID is 1–32 bytes; a WPA2 passphrase is 8–63 printable ASCII characters or 64 hex digits (the
+ * raw PSK); no passphrase means an open network.
  */
-export function wifiArgs(input: WifiInput): string[] {
+export function checkWifi(input: WifiInput): WifiJoin {
   const ssid = input.ssid;
   const bytes = Buffer.byteLength(ssid, 'utf8');
   if (bytes < 1 || bytes > 32) throw invalid('ssid', `a Wi-Fi name is 1 to 32 bytes long (this one is ${bytes})`);
@@ -36,7 +42,47 @@ export function wifiArgs(input: WifiInput): string[] {
   if (pass !== '' && !/^[\x20-\x7e]{8,63}$/.test(pass) && !/^[0-9a-fA-F]{64}$/.test(pass)) {
     throw invalid('passphrase', 'a WPA2 passphrase is 8 to 63 printable ASCII characters, or 64 hex digits');
   }
-  return ['device', 'wifi', 'connect', ssid, ...(pass === '' ? [] : ['password', pass])];
+  return pass === '' ? { ssid } : { ssid, passphrase: pass };
+}
+
+/** An open network has no secret, so nmcli's one-step join is fine. */
+export const openWifiArgs = (ssid: string): string[] => ['device', 'wifi', 'connect', ssid];
+
+/** The Wi-Fi profiles NetworkManager keeps, to reuse one named like the SSID. */
+export const wifiProfilesArgs = ['-t', '-f', 'NAME,TYPE', 'connection', 'show'];
+
+/** Names of the Wi-Fi profiles in `nmcli -t -f NAME,TYPE connection show` output. */
+export function wifiProfileNames(out: string): string[] {
+  return out
+    .split('\n')
+    .map((line) => line.split(/(?<!\\):/).map((f) => f.replaceAll('\\:', ':').replaceAll('\\\\', '\\')))
+    .filter(([, type]) => type === '802-11-wireless')
+    .map(([name = '']) => name);
+}
+
+/**
+ * WPA without the passphrase on any command line (where every local user could read it in /proc): the
+ * profile is made or updated with no key, then brought up with `passwd-file`, from which nmcli answers
+ * NetworkManager's request for the key. The key is system-owned (no psk-flags), so NetworkManager saves
+ * it in the profile and the box rejoins after a reboot. An existing profile keeps its other settings
+ * (a static address set on the page); its old key is cleared so the new one is asked for.
+ */
+export function wpaWifiArgs(ssid: string, profileExists: boolean, passwdFile: string): string[][] {
+  const wpa = ['ssid', ssid, 'wifi-sec.key-mgmt', 'wpa-psk'];
+  // nmcli's `modify` resets a property given as "": the old key goes, and NetworkManager must ask for one.
+  const profile = profileExists ? ['connection', 'modify', 'id', ssid, ...wpa, 'wifi-sec.psk', ''] : ['connection', 'add', 'type', 'wifi', 'con-name', ssid, ...wpa];
+  return [profile, ['connection', 'up', 'id', ssid, 'passwd-file', passwdFile]];
+}
+
+/** Drops a profile this join made when it could not come up, so a wrong passphrase leaves nothing behind. */
+export const deleteProfileArgs = (name: string): string[] => ['connection', 'delete', 'id', name];
+
+/**
+ * The passwd-file line for the key. nmcli unescapes backslashes in the value and strips unescaped
+ * spaces at its ends, so a backslash is doubled and every space written as octal.
+ */
+export function passwdFileText(passphrase: string): string {
+  return `802-11-wireless-security.psk:${passphrase.replaceAll('\\', '\\\\').replaceAll(' ', '\\040')}\n`;
 }
 
 function ipv4(text: string, field: string): number {

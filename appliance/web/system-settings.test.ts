@@ -30,10 +30,20 @@ function fakeTool(name: string, body = ''): void {
 }
 const recorded = () => (existsSync(calls) ? readFileSync(calls, 'utf8').trim().split('\n') : []);
 
+// `connection up … passwd-file F` copies the file's mode and text to keys.log, as nmcli would read it.
 const NMCLI = `case "$*" in
   *"device status"*) printf 'wlan0:wifi:disconnected:\\neth0:ethernet:connected:Wired connection 1\\n' ;;
-  *"connect Missing"*) echo "Error: No network with SSID 'Missing' found." >&2; exit 10 ;;
+  *"connection show"*) printf 'Wired connection 1:802-3-ethernet\\n' ;;
+  *"up id Missing"*) echo "Error: Connection activation failed: No suitable device found for this connection." >&2; exit 4 ;;
+  *passwd-file*) PATH=/usr/bin:/bin; for a; do f=$a; done; stat -c %a "$f" >> "$(dirname "$0")/keys.log"; cat "$f" >> "$(dirname "$0")/keys.log" ;;
 esac`;
+const keys = () => readFileSync(join(bin, 'keys.log'), 'utf8');
+/** What joining a WPA network runs: the profile list, a profile without the key, and `up` with the key's file. */
+const joined = (ssid: string) => [
+  'nmcli [-t] [-f] [NAME,TYPE] [connection] [show]',
+  `nmcli [connection] [add] [type] [wifi] [con-name] [${ssid}] [ssid] [${ssid}] [wifi-sec.key-mgmt] [wpa-psk]`,
+  expect.stringMatching(new RegExp(`^nmcli \\[connection\\] \\[up\\] \\[id\\] \\[${ssid}\\] \\[passwd-file\\] \\[.*outpost-wifi-.*/passwd\\]$`)),
+];
 
 const webs: TestWeb[] = [];
 afterEach(async () => {
@@ -81,7 +91,12 @@ describe('network settings through nmcli', () => {
     const wifi = await w.app.inject({ method: 'POST', url: '/api/network/wifi', headers: asClient(client), payload: { ssid: 'Shop "floor"', passphrase: 'correct horse' } });
     expect(wifi.statusCode).toBe(200);
     expect(wifi.json().devices).toHaveLength(2);
-    expect(recorded()).toContain('nmcli [device] [wifi] [connect] [Shop "floor"] [password] [correct horse]');
+    expect(recorded().slice(0, 3)).toEqual(joined('Shop "floor"'));
+    // Never on a command line, where /proc shows it to every local user: only in a 0600 file, removed after.
+    expect(recorded().join('\n')).not.toContain('correct');
+    expect(keys()).toBe('600\n802-11-wireless-security.psk:correct\\040horse\n');
+    const passwdFile = /\[passwd-file\] \[(.*)\]$/.exec(recorded()[2] ?? '')?.[1] ?? '';
+    expect(existsSync(passwdFile)).toBe(false);
     const ip = await w.app.inject({
       method: 'POST', url: '/api/network/ipv4', headers: asClient(client),
       payload: { device: 'eth0', method: 'static', address: '192.168.1.50/24', gateway: '192.168.1.1', dns: '1.1.1.1' },
@@ -104,7 +119,11 @@ describe('network settings through nmcli', () => {
     expect((await post('/api/network/ipv4', { device: 'wlan0', method: 'dhcp' })).json().error.message).toBe('wlan0 has no connection to change; connect it first');
     expect((await post('/api/network/ipv4', { device: 'eth9', method: 'dhcp' })).json().error).toMatchObject({ field: 'device', message: expect.stringContaining('known: wlan0, eth0') });
     const missing = await post('/api/network/wifi', { ssid: 'Missing', passphrase: 'correct horse' });
-    expect([missing.statusCode, missing.json().error]).toEqual([502, { code: 'NETWORK_APPLY_FAILED', message: "nmcli refused: Error: No network with SSID 'Missing' found.", field: 'ssid' }]);
+    expect([missing.statusCode, missing.json().error]).toEqual([
+      502,
+      { code: 'NETWORK_APPLY_FAILED', message: 'nmcli refused: Error: Connection activation failed: No suitable device found for this connection.', field: 'ssid' },
+    ]);
+    expect(recorded().at(-1)).toBe('nmcli [connection] [delete] [id] [Missing]');
   });
 
   it('is open to first boot\'s setup session, so Wi-Fi can be set before the box goes in place, and to no one without a session', async () => {
@@ -118,7 +137,7 @@ describe('network settings through nmcli', () => {
     const setup = await openSetup(w);
     const r = await w.app.inject({ method: 'POST', url: '/api/network/wifi', headers: asClient(setup), payload });
     expect(r.statusCode).toBe(200);
-    expect(recorded()).toContain('nmcli [device] [wifi] [connect] [Shop] [password] [correct horse]');
+    expect(recorded().slice(0, 3)).toEqual(joined('Shop'));
   });
 
   it('says "not available" when nmcli is not on PATH', async () => {
