@@ -60,10 +60,13 @@ async function main(): Promise<void> {
       // Loaded here (like the emulators) so `version`, `bundle` and the update agent start without the whole appliance.
       const { Appliance } = await import('./main.js');
       const { ApplianceRunner } = await import('./appliance-runner.js');
+      const { Sessions } = await import('./auth/sessions.js');
       const version = packageVersion();
+      const sessions = new Sessions();
       const runner = new ApplianceRunner({
         load: () => readRunConfig(command),
-        create: (current, restart) => new Appliance({ config: current, log, version, requestRestart: restart, ...(command.configPath ? { configPath: command.configPath } : {}) }),
+        create: (current, restart) =>
+          new Appliance({ config: current, log, version, requestRestart: restart, sessions, ...(command.configPath ? { configPath: command.configPath } : {}) }),
         exit: (code) => process.exit(code),
         log,
       });

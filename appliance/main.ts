@@ -8,6 +8,7 @@ import { ModbusDriver } from '../drivers/modbus/modbus-driver.js';
 import { startScenario, type RunningScenario } from '../drivers/sim/start-emulators.js';
 import { OutpostError, type Driver } from '../drivers/types.js';
 import { AccessControl } from './auth/access-control.js';
+import type { Sessions } from './auth/sessions.js';
 import type { Config } from './config/schema.js';
 import { Detection } from './detect/detection.js';
 import { ModelUpdates } from './detect/model-updates.js';
@@ -45,6 +46,8 @@ export interface ApplianceDeps {
   version: string;
   /** Restarts every service with the saved config (the runner's in-process restart); absent, changes wait for the next start. */
   requestRestart?: (reason: string) => void;
+  /** Page sessions that outlive such a restart. */
+  sessions?: Sessions;
 }
 
 /**
@@ -91,7 +94,7 @@ export class Appliance {
       mkdirSync(dataDir, { recursive: true });
       const configPath = this.deps.configPath ?? join(dataDir, 'config.json');
       // Before HTTP listens: the first request must already know whether setup is done.
-      const access = new AccessControl({ dataDir, log: log.child({ service: 'access' }), bootDir: '/boot/firmware' });
+      const access = new AccessControl({ dataDir, log: log.child({ service: 'access' }), bootDir: '/boot/firmware', ...(this.deps.sessions ? { sessions: this.deps.sessions } : {}) });
       await access.start();
       this.push('access', () => access.stop());
       this.web = buildWebApp({
@@ -107,6 +110,7 @@ export class Appliance {
         current: () => ({ nodeId, mqttUrl: config.mqtt.url }),
         startModbusDevice: (device) => this.startModbusDevice(device),
         models: () => this.modelUpdates,
+        ...(this.deps.requestRestart ? { requestRestart: this.deps.requestRestart } : {}),
       });
       // Devices POST to /ingest/<name> with their own token, outside the UI's session auth.
       await this.web.register(httpIngestRoutes, { driver: () => findHttpIngest(this.drivers) });

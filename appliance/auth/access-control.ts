@@ -15,6 +15,8 @@ export interface AccessControlDeps {
   /** The console, for the code: stderr, which systemd also sends to the journal. */
   console?: (line: string) => void;
   now?: () => number;
+  /** The process's sessions, kept across in-process restarts of the services so applying a change does not log anyone out. */
+  sessions?: Sessions;
 }
 
 const ATTEMPTS = { maxFailures: 5, windowMs: 15 * 60_000 };
@@ -30,7 +32,7 @@ export class AccessControl {
   private setupCode: string | undefined;
 
   constructor(private readonly deps: AccessControlDeps) {
-    this.sessions = new Sessions(deps.now);
+    this.sessions = deps.sessions ?? new Sessions(deps.now);
     this.limit = new FailureRateLimit({ ...ATTEMPTS, ...(deps.now ? { now: deps.now } : {}) });
   }
 
@@ -40,7 +42,8 @@ export class AccessControl {
   }
 
   async stop(): Promise<void> {
-    this.sessions.deleteAllExcept();
+    // Shared sessions belong to the process and outlive this run of the services.
+    if (!this.deps.sessions) this.sessions.deleteAllExcept();
   }
 
   get setupDone(): boolean {

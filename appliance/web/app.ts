@@ -46,6 +46,8 @@ export interface WebDeps {
   thermalRoot?: string;
   /** Model updates, once detection has started; absent, the model routes answer MODEL_UPDATES_OFF. */
   models?: ModelRoutesDeps['models'];
+  /** Restarts every service with the saved config (`outpost run`'s in-process restart); absent, saved changes wait for the next start. */
+  requestRestart?: (reason: string) => void;
 }
 
 /**

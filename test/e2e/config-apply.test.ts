@@ -13,7 +13,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-describe('a config change from the downlink takes effect at once', () => {
+describe('saved config changes take effect without restarting the process', () => {
   it('saves the change, replies, restarts the services in-process with it, and keeps the stored data', async () => {
     const mosquitto = await startMosquitto();
     cleanups.push(() => mosquitto.stop());
@@ -51,4 +51,24 @@ describe('a config change from the downlink takes effect at once', () => {
     await control.publishAsync('outpost/line-8/downlink/rebirth', JSON.stringify({ id: 'r1' }), { qos: 1 });
     await until('line-8 answers its downlink', () => cloud.messages.find((m) => m.topic === 'outpost/line-8/downlink-reply' && m.payload.toString().includes('"r1"')));
   }, 90_000);
+
+  it('the page applies saved settings at once, and its session survives the restart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'outpost-page-apply-'));
+    const box = new OutpostProcess(['--data', dir]);
+    cleanups.push(() => box.stop());
+    await box.start();
+    await box.waitHealthy();
+    const settings = async () => (await box.api<{ nodeId: string }>('/api/settings')).body;
+    const { timeZone } = Intl.DateTimeFormat().resolvedOptions();
+    expect((await box.api('/api/settings', 'PUT', { siteName: 'Hall 3', nodeName: 'press-2', timeZone })).status).toBe(200);
+    expect((await settings()).nodeId, 'saved, not yet applied').not.toBe('press-2');
+
+    expect((await box.api('/api/system/apply', 'POST')).status).toBe(202);
+    await box.waitForLog('the restart', (l) => l.msg === 'restarting the services with the saved config');
+    await box.waitForLog('the services back with the new node name', (l) => l.msg === 'outpost ready' && l.nodeId === 'press-2', 30_000);
+    const headers = await box.adminHeaders();
+    const response = await fetch(`${box.httpUrl}/api/settings`, { headers });
+    expect(response.status, 'the session from before the restart').toBe(200);
+    expect(((await response.json()) as { nodeId: string }).nodeId).toBe('press-2');
+  }, 60_000);
 });

@@ -5,7 +5,7 @@ import { $, el, onSubmit } from './forms.js';
 
 function describe(r) {
   const zone = r.timeZone.applied ? 'time zone set on the system' : `time zone kept for the page only (${r.timeZone.reason})`;
-  const uplink = r.uplink === 'after-restart' ? '; node name and broker apply after restart' : '';
+  const uplink = r.uplink === 'after-restart' ? '; node name and broker apply with "Apply now" below' : '';
   return `Saved: site name applied; ${zone}${uplink}.`;
 }
 
@@ -34,6 +34,27 @@ export async function loadSettings() {
   $('#current-broker').textContent = s.mqttUrl || 'no broker';
 }
 
+// The services restart in-process: the session is kept, and health says when they are back.
+async function applySavedChanges() {
+  const answer = $('#apply-answer');
+  try {
+    await api('/api/system/apply', 'POST');
+  } catch (error) {
+    answer.textContent = error.message;
+    return;
+  }
+  answer.textContent = 'restarting the services…';
+  for (let i = 0; i < 120; i++) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const ok = await fetch('/api/health').then((r) => r.ok, () => false);
+    if (ok) {
+      answer.textContent = 'applied';
+      return;
+    }
+  }
+  answer.textContent = 'the services have not come back after 2 minutes: see the log';
+}
+
 let wired = false;
 export function wireSettings() {
   if (wired) return;
@@ -42,6 +63,7 @@ export function wireSettings() {
     $('#settings-answer').textContent = describe(r);
     $('#site').textContent = $('#form-settings').elements.siteName.value;
   });
+  $('#apply-now').addEventListener('click', applySavedChanges);
   const applied = (target) => (n) => { $(target).textContent = 'applied'; showNetwork(n); };
   onSubmit($('#form-wifi'), '/api/network/wifi', 'POST', applied('#wifi-answer'));
   onSubmit($('#form-ipv4'), '/api/network/ipv4', 'POST', applied('#ipv4-answer'));
