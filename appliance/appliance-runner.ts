@@ -3,7 +3,8 @@ import type { Logger } from './log.js';
 
 export interface RunnableAppliance {
   start(): Promise<void>;
-  stop(): Promise<void>;
+  /** `restarting` when a new appliance starts in this process right after. */
+  stop(restarting?: boolean): Promise<void>;
 }
 
 export interface ApplianceRunnerDeps {
@@ -51,7 +52,7 @@ export class ApplianceRunner {
   }
 
   private async cycle(): Promise<void> {
-    await this.current?.stop();
+    await this.current?.stop(true);
     this.current = undefined;
     if (this.stopped) return;
     let next: Config;

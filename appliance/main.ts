@@ -245,9 +245,10 @@ export class Appliance {
   }
 
   /** Stops drivers first and the store last, so the final tick still has somewhere to go. */
-  async stop(): Promise<void> {
+  /** `restarting`: the runner starts a new appliance in this process right after (systemd is told so). */
+  async stop(restarting = false): Promise<void> {
     this.health.markStopping();
-    this.notifier.stopping();
+    this.notifier.stopping(restarting);
     for (const service of this.stack.splice(0).reverse()) {
       try {
         await service.stop();

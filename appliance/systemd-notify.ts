@@ -18,9 +18,13 @@ export class SystemdNotifier {
     this.watchdog.unref();
   }
 
-  stopping(): void {
+  /**
+   * A stop, or with `restarting` an in-process restart: systemd treats STOPPING=1 as the start of the
+   * unit's stop (and kills us after TimeoutStopSec), so a restart says RELOADING=1 and the next `ready` ends it.
+   */
+  stopping(restarting = false): void {
     clearInterval(this.watchdog);
-    if (process.env.NOTIFY_SOCKET) notify(['STOPPING=1']);
+    if (process.env.NOTIFY_SOCKET) notify([restarting ? 'RELOADING=1' : 'STOPPING=1']);
   }
 }
 
