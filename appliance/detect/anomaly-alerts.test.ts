@@ -7,7 +7,7 @@ const policy = { raiseScore: 0.5, clearScore: 0.3, clearAfter: 3, cooldownMs: 60
 
 function run(alerts: AnomalyAlerts, scores: number[], t0 = 0) {
   const readings: Reading[] = scores.map((_, i) => ({ device: 'modbus:tcp/a/1', metric: 'temperature', value: 20 + i, unit: '°C', ts: t0 + i * 1000, quality: 'good' }));
-  return alerts.update(readings, scores).map((a) => `${a.state}@${a.ts / 1000}`);
+  return alerts.update(readings, scores, readings.map((x) => x.device)).map((a) => `${a.state}@${a.ts / 1000}`);
 }
 
 describe('AnomalyAlerts', () => {
@@ -33,6 +33,6 @@ describe('AnomalyAlerts', () => {
   it('keeps streams apart', () => {
     const alerts = new AnomalyAlerts(policy);
     const r = (device: string): Reading => ({ device, metric: 'power', value: 1, unit: 'W', ts: 0, quality: 'good' });
-    expect(alerts.update([r('a'), r('b')], [0.9, 0.1]).map((a) => a.device)).toEqual(['a']);
+    expect(alerts.update([r('a'), r('b')], [0.9, 0.1], ['a', 'b']).map((a) => a.device)).toEqual(['a']);
   });
 });

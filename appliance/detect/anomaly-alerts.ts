@@ -1,6 +1,5 @@
 import type { Reading } from '../../drivers/types.js';
 import type { Alert } from '../model/alert.js';
-import { StreamMap } from '../model/stream-map.js';
 
 export interface AlertPolicy {
   /** A score at or above this raises an alert. */
@@ -26,19 +25,21 @@ interface StreamAlert {
  * clear after `clearAfter` quiet readings, then stay silent for `cooldownMs` (by reading time).
  */
 export class AnomalyAlerts {
-  private readonly streams = new StreamMap<StreamAlert>();
+  /** By the detector's stream key, a string the caller holds: its hash is cached, where device and metric of a fresh reading are new strings. */
+  private readonly streams = new Map<string, StreamAlert>();
 
   constructor(private readonly policy: AlertPolicy = DEFAULT_ALERT_POLICY) {}
 
-  /** The alerts raised or cleared by this batch of scored readings, in reading order. */
-  update(readings: readonly Reading[], scores: ArrayLike<number>): Alert[] {
+  /** The alerts raised or cleared by this batch of scored readings, in reading order; `streams[i]` names reading i's stream. */
+  update(readings: readonly Reading[], scores: ArrayLike<number>, streams: readonly string[]): Alert[] {
     const alerts: Alert[] = [];
     readings.forEach((reading, i) => {
       const score = scores[i] ?? 0;
-      let s = this.streams.get(reading.device, reading.metric);
+      const stream = streams[i] as string;
+      let s = this.streams.get(stream);
       if (!s) {
         s = { raised: false, quiet: 0, clearedAt: -Infinity };
-        this.streams.set(reading.device, reading.metric, s);
+        this.streams.set(stream, s);
       }
       if (!s.raised) {
         if (score >= this.policy.raiseScore && reading.ts - s.clearedAt >= this.policy.cooldownMs) {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_ALERT_POLICY } from './anomaly-alerts.js';
-import { Detector } from './detector.js';
+import { Detector, type Forecaster } from './detector.js';
 import { loadModel, type OnnxForecaster } from './model-loader.js';
 
 let model: OnnxForecaster;
@@ -63,5 +63,34 @@ describe('Detector', () => {
       streams.forEach((_, k) => together[k]?.push(scores[2 * k] as number, scores[2 * k + 1] as number));
     }
     expect(together).toEqual(alone);
+  });
+
+  it('forecasts ahead between batches, so a batch waits on no model run and scores exactly as without it', async () => {
+    const inBatch: number[] = [];
+    const counted = (rows: number[]): Forecaster => ({
+      window: model.window,
+      layout: model.layout,
+      forecast: (inputs, n) => (rows.push(n), model.forecast(inputs, n)),
+    });
+    const ahead: number[] = [];
+    const detector = new Detector({ model: counted(ahead) });
+    const streams = [wave(400, 1), wave(400, 4).map((v, i) => (i === 380 ? v + 40 : v))];
+    const alone = await Promise.all(streams.map((s) => scoreSeries(s)));
+    const together: number[][] = [[], []];
+    for (let i = 0; i < 400; i++) {
+      const before = ahead.length;
+      const scores = await detector.score(streams.map((s, k) => ({ stream: `k${k}`, value: s[i] as number })));
+      if (ahead.length !== before) inBatch.push(i);
+      streams.forEach((_, k) => together[k]?.push(scores[k] as number));
+      await detector.prepare();
+    }
+    expect(inBatch).toEqual([]);
+    expect(ahead.length).toBe(400 - 31);
+    expect(together).toEqual(alone);
+    // A new model's forecasts are its own: the ones made ahead by the old model are dropped.
+    const swapped: number[] = [];
+    detector.swapModel(counted(swapped));
+    await detector.score([{ stream: 'k0', value: 50 }]);
+    expect(swapped).toEqual([1]);
   });
 });

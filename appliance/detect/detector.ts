@@ -38,6 +38,8 @@ export const DEFAULT_PARAMS: Omit<StreamParams, 'window' | 'recent' | 'blocks' |
  */
 export class Detector {
   private readonly streams = new Map<string, StreamState>();
+  /** A `prepare` whose model run is still going: a batch waits for it rather than use its buffer. */
+  private preparing: Promise<void> | undefined;
   private inputs = new Float32Array(0);
   private batches = 0;
   private model: Forecaster;
@@ -60,10 +62,37 @@ export class Detector {
       throw new OutpostError('MODEL_SHAPE', `the new model takes ${model.window} values, the running one ${this.params.window}: streams would lose their history`);
     }
     this.model = model;
+    // Forecasts made by the old model must not score the next values.
+    for (const state of this.streams.values()) state.forecast = Number.NaN;
+  }
+
+  /**
+   * Forecasts every ready stream whose forecast is stale, ahead of its next value: a stream's
+   * next forecast depends only on what it has already shown, so this runs after a tick's outputs are
+   * driven, and the next tick scores those streams without waiting on the model. A failed run leaves the
+   * streams to be forecast in their batch, where a failure is reported.
+   */
+  prepare(): Promise<void> {
+    if (this.preparing) return this.preparing;
+    const states: StreamState[] = [];
+    for (const s of this.streams.values()) if (s.ready && Number.isNaN(s.forecast)) states.push(s);
+    if (states.length === 0) return Promise.resolve();
+    const rows = new Int32Array(states.length).map((_, i) => i);
+    const model = this.model;
+    const run = this.forecast(states, rows, states.length).then(
+      (forecasts) => {
+        // A model swapped in meanwhile forecasts afresh.
+        if (this.model === model) states.forEach((s, i) => (s.forecast = forecasts[i] as number));
+      },
+      () => undefined,
+    );
+    this.preparing = run.finally(() => (this.preparing = undefined));
+    return this.preparing;
   }
 
   /** A score in [0, 1] for each point, in the order given; never NaN. */
   async score(points: readonly ScorePoint[]): Promise<Float64Array> {
+    if (this.preparing) await this.preparing;
     const n = points.length;
     const scores = new Float64Array(n);
     const states: StreamState[] = new Array<StreamState>(n);
@@ -82,13 +111,17 @@ export class Detector {
     const ready = new Int32Array(n);
     for (let r = 0; r < rounds; r++) {
       let count = 0;
-      for (let i = 0; i < n; i++) if (round[i] === r && (states[i] as StreamState).ready) ready[count++] = i;
+      for (let i = 0; i < n; i++) {
+        const state = states[i] as StreamState;
+        if (round[i] === r && state.ready && Number.isNaN(state.forecast)) ready[count++] = i;
+      }
       const forecasts = count > 0 ? await this.forecast(states, ready, count) : undefined;
       let next = 0;
       for (let i = 0; i < n; i++) {
         if (round[i] !== r) continue;
         const state = states[i] as StreamState;
-        const forecast = state.ready && forecasts ? (forecasts[next++] as number) : 0;
+        let forecast = 0;
+        if (state.ready) forecast = Number.isNaN(state.forecast) && forecasts ? (forecasts[next++] as number) : state.forecast;
         const s = state.score((points[i] as ScorePoint).value, Number.isFinite(forecast) ? forecast : 0);
         scores[i] = Number.isNaN(s) ? 0 : s;
       }

@@ -25,6 +25,11 @@ export class StreamState {
   /** The detector's bookkeeping: the last batch this stream was in, and its point's round within it. */
   batch = 0;
   round = 0;
+  /**
+   * The model's forecast of the next value, made ahead (Detector.prepare) from the input written last;
+   * NaN when none is ready. Learning a value makes it stale.
+   */
+  forecast = Number.NaN;
   private readonly history: Float64Array;
   private count = 0;
   private min = Infinity;
@@ -176,6 +181,7 @@ export class StreamState {
   }
 
   private learn(value: number): void {
+    this.forecast = Number.NaN;
     const n = this.history.length;
     const previous = this.count > 0 ? (this.history[(this.count - 1) % n] as number) : value;
     if (this.count >= n) this.slideBlocks(value);

@@ -4,9 +4,10 @@
  * streams scored in every tick. Each tick one stream (a new one each time, at positions spread evenly
  * over the tick's batch) jumps out of its range. The output write is an in-process function: a real bus
  * adds its own round trip (Modbus TCP on loopback: about a millisecond) after this point. Baselines in
- * the same run: the detector scoring the whole tick in one part with the rules acting after windowing
- * (as before parts), and the same tick loop without the detector, where a threshold rule on the same
- * jump drives the output.
+ * the same run: the model forecasting each stream inside the tick rather than ahead of it (as before
+ * forecasting ahead); the detector scoring the whole tick in one part, in the tick, with the rules acting
+ * after windowing (as before parts); and the same tick loop without the detector, where a threshold rule
+ * on the same jump drives the output.
  *
  *   node --import tsx test/bench/detect-latency.ts [--streams 1000] [--incidents 200 (at most --streams)] [--runs 3]
  */
@@ -46,7 +47,7 @@ function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
 }
 
-type Path = 'parts' | 'whole-tick' | 'no-detector';
+type Path = 'parts' | 'parts-in-tick' | 'whole-tick' | 'no-detector';
 
 async function run(path: Path): Promise<{ toOutput: number[]; toCommit: number[] }> {
   const withModel = path !== 'no-detector';
@@ -61,7 +62,8 @@ async function run(path: Path): Promise<{ toOutput: number[]; toCommit: number[]
     log,
     model: 'forecaster-mlp',
     policy: DEFAULT_ALERT_POLICY,
-    ...(path === 'parts' ? { rules: engine } : { partSize: streams }),
+    ...(path === 'whole-tick' ? { partSize: streams } : { rules: engine }),
+    ...(path === 'parts' ? {} : { forecastAhead: false }),
   });
   if (withModel) await detection.start();
   let now = 0;
@@ -89,11 +91,12 @@ async function run(path: Path): Promise<{ toOutput: number[]; toCommit: number[]
 }
 
 const LABELS: Record<Path, string> = {
-  parts: 'anomaly alert → rule, scored in parts',
+  parts: 'anomaly alert → rule, forecast ahead, in parts',
+  'parts-in-tick': 'baseline: forecast in the tick, in parts',
   'whole-tick': 'baseline: whole tick, rules after windows',
   'no-detector': 'baseline: threshold rule, no detector',
 };
-const PATHS: Path[] = ['parts', 'whole-tick', 'no-detector'];
+const PATHS: Path[] = ['parts', 'parts-in-tick', 'whole-tick', 'no-detector'];
 type Result = Awaited<ReturnType<typeof run>>;
 const results = new Map<Path, Result[]>(PATHS.map((p) => [p, []]));
 // Interleaved, so a busy spell on the machine lands on every path alike.
