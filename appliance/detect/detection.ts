@@ -25,13 +25,16 @@ export interface DetectionDeps {
    * does not wait for the rest of the tick, its windows and its commit.
    */
   rules?: { act(alerts: readonly Alert[]): void };
-  /** Readings scored per model run; smaller parts reach their outputs sooner, at a little more cost per run. */
+  /**
+   * Readings scored before their alerts go to the rules; smaller parts reach their outputs sooner. A part
+   * runs the model only for streams not forecast ahead (new ones, and all after a model swap).
+   */
   partSize?: number;
   /** Off, every tick waits on the model for its forecasts (the way before forecasting ahead; benchmarks compare the two). */
   forecastAhead?: boolean;
 }
 
-/** Past this, a part's model run costs little next to its per-stream work; below it, the run's fixed cost shows. */
+/** When a part does run the model: past this, the run costs little next to its per-stream work; below it, the run's fixed cost (~40 µs) shows. */
 const DEFAULT_PART_SIZE = 250;
 
 /**
@@ -89,8 +92,9 @@ export class Detection {
 
   /**
    * Scores in reading order, and the alerts they raise or clear. The tick is scored in parts of
-   * `partSize`; each part's alerts go to the rules before the next part is scored. A failing model run
-   * leaves the tick unscored but keeps the alerts already acted on, so they are stored too.
+   * `partSize`; each part's alerts go to the rules before the next part is scored. Then the model
+   * forecasts the next tick's values (see Detector.prepare). A failing model run leaves the tick
+   * unscored but keeps the alerts already acted on, so they are stored too.
    */
   async score(readings: readonly Reading[]): Promise<{ scores: Float64Array | undefined; alerts: Alert[] }> {
     const detector = this.detector;
