@@ -93,4 +93,23 @@ describe('Detector', () => {
     await detector.score([{ stream: 'k0', value: 50 }]);
     expect(swapped).toEqual([1]);
   });
+
+  it('leaves a stream whose run ahead failed to be forecast in its batch, with the same scores', async () => {
+    let fail = false;
+    const flaky: Forecaster = {
+      window: model.window,
+      layout: model.layout,
+      forecast: (inputs, n) => (fail ? Promise.reject(new Error('model run failed')) : model.forecast(inputs, n)),
+    };
+    const detector = new Detector({ model: flaky });
+    const values = wave(200);
+    const scores: number[] = [];
+    for (let i = 0; i < values.length; i++) {
+      scores.push(...(await detector.score([{ stream: 's', value: values[i] as number }])));
+      fail = i % 2 === 0;
+      await detector.prepare();
+      fail = false;
+    }
+    expect(scores).toEqual(await scoreSeries(values));
+  });
 });
