@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
@@ -74,18 +73,6 @@ function procField(path: string, pattern: RegExp): number {
   const match = pattern.exec(readFileSync(path, 'utf8'));
   if (!match) throw new Error(`${path}: no ${pattern.source}`);
   return Number(match[1]);
-}
-
-/** A port nothing listens on right now, so the appliance's address is known before it starts. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  await once(server, 'close');
-  if (!address || typeof address !== 'object') throw new Error('no port');
-  return address.port;
 }
 
 export async function getJson<T>(url: string): Promise<{ status: number; body: T } | undefined> {

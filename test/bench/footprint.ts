@@ -15,7 +15,8 @@ import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { buildScenario, registerCount } from '../../drivers/sim/scenario.js';
 import { fmt, median, mib, note, numberFlag, printTable, stringFlag } from './bench-kit.js';
-import { BenchProcess, CLI, freePort, getJson, msUntilOk, sleep } from './bench-process.js';
+import { freePort } from '../support/free-port.js';
+import { BenchProcess, CLI, getJson, msUntilOk, sleep } from './bench-process.js';
 
 const TARGET_EXTRA_RSS = 80 * 1024 * 1024;
 const HOUR_MS = 3_600_000;

@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fmt, median, mib, note, numberFlag, printTable } from './bench-kit.js';
-import { BenchProcess, CLI, freePort, getJson, msUntilOk, sleep } from './bench-process.js';
+import { freePort } from '../support/free-port.js';
+import { BenchProcess, CLI, getJson, msUntilOk, sleep } from './bench-process.js';
 
 const devices = numberFlag('devices', 100);
 const everyS = numberFlag('every', 10);

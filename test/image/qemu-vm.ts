@@ -1,7 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../support/free-port.js';
 
 /** UEFI firmware for q35 (Debian's `ovmf`): the amd64 image boots through systemd-boot, as on a real x86 box. */
 export const OVMF = '/usr/share/ovmf/OVMF.fd';
@@ -30,16 +30,6 @@ export interface BootedVm {
   readonly serialLog: string;
   serial(): string;
   stop(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 function machineArgs(arch: VmOptions['arch']): { binary: string; args: string[] } {

@@ -5,6 +5,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
+import { freePort } from './free-port.js';
 
 const MOSQUITTO = '/usr/sbin/mosquitto';
 const START_TIMEOUT_MS = 5_000;
@@ -65,17 +66,6 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
 }
 
 class AddressInUse extends Error {}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 function config(port: number, { persistenceDir, tls, passwordFile, allowAnonymous = !passwordFile }: MosquittoOptions): string {
   return [

@@ -9,7 +9,8 @@ import { generateKeys, PUBKEY_FILE } from '../../appliance/ota/keys.js';
 import type { ReleaseSlots } from '../../appliance/ota/release-slots.js';
 import { readState, type UpdateRecord, type UpdateState } from '../../appliance/ota/update-state.js';
 import { installFirstRelease, makeBundle, type Variant } from './ota-releases.js';
-import { FakeSystemd, freePort } from './ota-service.js';
+import { freePort } from './free-port.js';
+import { FakeSystemd } from './ota-service.js';
 import { until } from './until.js';
 
 const CLI = fileURLToPath(new URL('../../dist/appliance/cli.js', import.meta.url));
