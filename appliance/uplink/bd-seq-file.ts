@@ -1,4 +1,5 @@
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../durable-fs.js';
 
 /**
  * Sparkplug's birth/death sequence number, kept in a small file so it keeps counting across restarts:
@@ -11,7 +12,8 @@ export class BdSeqFile {
   /** The bdSeq for the session about to connect; the file then holds its successor. */
   take(): number {
     const current = this.read();
-    this.write((current + 1) % 256);
+    // A power cut leaves the old value or the new one.
+    writeFileAtomic(this.path, `${(current + 1) % 256}\n`, 0o600);
     return current;
   }
 
@@ -22,18 +24,5 @@ export class BdSeqFile {
     } catch {
       return 0;
     }
-  }
-
-  /** Write, fsync, rename: a power cut leaves the old value or the new one. */
-  private write(value: number): void {
-    const temporary = `${this.path}.tmp`;
-    const fd = openSync(temporary, 'w', 0o600);
-    try {
-      writeSync(fd, `${value}\n`);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temporary, this.path);
   }
 }

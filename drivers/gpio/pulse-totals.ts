@@ -1,6 +1,7 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Logger } from '../../appliance/log.js';
+import { writeFileAtomic } from '../../appliance/durable-fs.js';
 
 /**
  * Pulse counter totals kept in one small JSON file in the data directory (`gpio-pulse-totals.json`).
@@ -43,15 +44,7 @@ export class PulseTotals {
     const { path } = this.deps;
     try {
       mkdirSync(dirname(path), { recursive: true });
-      const temp = `${path}.tmp`;
-      const fd = openSync(temp, 'w');
-      try {
-        writeSync(fd, JSON.stringify(this.totals));
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-      renameSync(temp, path);
+      writeFileAtomic(path, JSON.stringify(this.totals));
       this.dirty = false;
     } catch (error) {
       this.deps.log.error({ err: error, path }, 'pulse totals could not be saved; retrying at the next interval');
