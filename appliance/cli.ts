@@ -46,7 +46,7 @@ async function main(): Promise<void> {
     case 'emulate': {
       const { startScenario } = await import('../drivers/sim/start-emulators.js');
       const scenario = await startScenario(command.scenario, { log, host: command.host, port: command.port, scale: command.scale });
-      for (const line of scenario.describe()) process.stdout.write(`${line}\n`);
+      process.stdout.write(`${scenario.describe().join('\n')}\n`);
       if (command.writeConfig) {
         // A config for a separate `outpost run --config FILE` that polls these emulators over the wire.
         saveConfigAtomically(command.writeConfig, { modbus: { devices: scenario.modbusDevices }, zigbee: scenario.zigbee.config });

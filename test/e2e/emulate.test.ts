@@ -24,7 +24,9 @@ afterAll(async () => {
 
 describe('outpost emulate', () => {
   it('prints its endpoints, and any Modbus client can read the emulated meters there', async () => {
-    const endpoint = await until('the energy bus endpoint', () => /bus tcp-energy at tcp:\/\/127\.0\.0\.1:(\d+)/.exec(stdout)?.[1]);
+    // A pipe may deliver the description in several chunks: wait for the line after the Modbus units.
+    await until('the Modbus units listed', () => stdout.includes('zigbee coordinator (Z-Stack) at'));
+    const endpoint = /bus tcp-energy at tcp:\/\/127\.0\.0\.1:(\d+)/.exec(stdout)?.[1];
     expect(stdout).toMatch(/bus rtu-coldstore at rtu:\/\S+@9600/);
     expect(stdout).toMatch(/unit 11 on tcp-energy: .* \(sdm120\)/);
     const client = new modbusSerial.default();
