@@ -2,10 +2,15 @@
 # The root filesystem tree: Debian bookworm for the target's architecture from the given apt sources, then
 # the Outpost system on top of it. A foreign architecture runs its package scripts under qemu-user (binfmt).
 
-# make_rootfs DIR ARCH PACKAGES SOURCES...
+# make_rootfs DIR ARCH PACKAGES MODULES SOURCES...: MODULES are the initramfs's kernel modules, one per
+# word (empty: initramfs-tools' MODULES=most).
 make_rootfs() {
-  local dir="$1" arch="$2" packages="$3"
-  shift 3
+  local dir="$1" arch="$2" packages="$3" modules="$4" initramfs_config=''
+  shift 4
+  if [ -n "$modules" ]; then
+    # shellcheck disable=SC2016 # $1 is mmdebstrap's, expanded in its hook
+    initramfs_config='echo MODULES=list > "$1/etc/initramfs-tools/conf.d/outpost" && printf "%s\n" '"${modules//[[:space:]]/ }"' >> "$1/etc/initramfs-tools/modules" && '
+  fi
   # update-initramfs is a no-op while packages install and runs once at the end: under emulation each run
   # costs minutes, and every package with initramfs hooks would trigger one.
   # /boot/firmware exists before raspi-firmware's scripts look for it.
@@ -15,7 +20,7 @@ make_rootfs() {
     --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-include=/usr/share/doc/*/copyright' \
     --setup-hook='mkdir -p "$1/boot/firmware"' \
     --essential-hook='chroot "$1" dpkg-divert --quiet --local --rename --add /usr/sbin/update-initramfs && ln -s /bin/true "$1/usr/sbin/update-initramfs"' \
-    --customize-hook='rm "$1/usr/sbin/update-initramfs" && chroot "$1" dpkg-divert --quiet --local --rename --remove /usr/sbin/update-initramfs && chroot "$1" update-initramfs -c -k all' \
+    --customize-hook="$initramfs_config"'rm "$1/usr/sbin/update-initramfs" && chroot "$1" dpkg-divert --quiet --local --rename --remove /usr/sbin/update-initramfs && chroot "$1" update-initramfs -c -k all' \
     bookworm "$dir" "$@"
 }
 
