@@ -8,6 +8,25 @@ ROOT_SLOT_MB=${ROOT_SLOT_MB:-1536}
 # the image. The bytes of "outp".
 DISK_ID=6f757470
 
+# Reproducibility: the same commit and the same package versions make the same filesystems. File times are
+# clamped to SOURCE_DATE_EPOCH (image/build sets it to the commit's time), mke2fs's own timestamps too
+# (E2FSPROGS_FAKE_TIME), and filesystem UUIDs and hash seeds are derived from the label instead of drawn at random.
+# Not yet byte for byte: bookworm's mke2fs (1.47.0) copies each inode's change time from the tree, which no
+# tool can set; 1.47.1 clamps it to SOURCE_DATE_EPOCH.
+
+# clamp_mtimes TREE
+clamp_mtimes() {
+  find "$1" -newermt "@$SOURCE_DATE_EPOCH" -exec touch --no-dereference --date="@$SOURCE_DATE_EPOCH" {} +
+}
+
+# ext4_from_tree LABEL TREE FILE
+ext4_from_tree() {
+  local label="$1" tree="$2" file="$3" uuid
+  uuid=$(printf 'outpost:ext4:%s' "$label" | sha1sum | sed -E 's/^(.{8})(.{4})(.{4})(.{4})(.{12}).*/\1-\2-\3-\4-\5/')
+  [ -z "$tree" ] || clamp_mtimes "$tree"
+  E2FSPROGS_FAKE_TIME="$SOURCE_DATE_EPOCH" mkfs.ext4 -q -F -L "$label" -U "$uuid" -E "hash_seed=$uuid" ${tree:+-d "$tree"} "$file"
+}
+
 # rootfs_image TREE FILE: an ext4 just big enough for the tree plus headroom; the same file is slot a in
 # the disk and the payload of an OS update bundle, so an update never copies empty blocks.
 rootfs_image() {
@@ -20,7 +39,7 @@ rootfs_image() {
   fi
   # Made at its size first, so mke2fs writes into it instead of announcing it creates it.
   rm -f "$file" && truncate -s "${size}M" "$file"
-  mkfs.ext4 -q -F -L rootfs -d "$tree" "$file"
+  ext4_from_tree rootfs "$tree" "$file"
 }
 
 # data_image TREE FILE: the data partition with room for a second app release and the database; first boot
@@ -30,15 +49,17 @@ data_image() {
   used=$(du -sm "$tree" | cut -f1)
   size=$((used * 3 + 128))
   rm -f "$file" && truncate -s "${size}M" "$file"
-  mkfs.ext4 -q -F -L data -d "$tree" "$file"
+  ext4_from_tree data "$tree" "$file"
 }
 
 # boot_image TREE FILE
 boot_image() {
   local tree="$1" file="$2"
   rm -f "$file"
-  mkfs.fat -F 32 -n BOOT -C "$file" $((BOOT_MB * 1024)) >/dev/null
-  mcopy -s -i "$file" "$tree"/* ::/
+  clamp_mtimes "$tree"
+  mkfs.fat -F 32 -n BOOT -i "$DISK_ID" --invariant -C "$file" $((BOOT_MB * 1024)) >/dev/null
+  # -m keeps the (clamped) file times instead of stamping the time of the copy.
+  mcopy -s -m -i "$file" "$tree"/* ::/
 }
 
 # make_disk WORK ROOTFS IMAGE TABLE: WORK holds boot.fat and data.ext4; ROOTFS goes into slot a. TABLE is
@@ -49,7 +70,7 @@ make_disk() {
   data_mb=$(( ($(stat -c %s "$work/data.ext4") + 1048575) / 1048576 ))
   rm -f "$work/rootfs_b.ext4" && truncate -s "${ROOT_SLOT_MB}M" "$work/rootfs_b.ext4"
   # Slot b stays an empty filesystem until an OS update writes it.
-  mkfs.ext4 -q -F -L rootfs "$work/rootfs_b.ext4"
+  ext4_from_tree rootfs '' "$work/rootfs_b.ext4"
   a_at=$((boot_at + BOOT_MB)); b_at=$((a_at + ROOT_SLOT_MB)); data_at=$((b_at + ROOT_SLOT_MB))
   total=$((data_at + data_mb + 1))
   rm -f "$image" && truncate -s "${total}M" "$image"

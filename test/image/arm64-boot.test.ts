@@ -91,6 +91,9 @@ describe.skipIf(!enabled)('generic-arm64 image under QEMU, with RAUC A/B OS upda
     expect(boots(vm.serial())).toEqual(['A']);
     expect(vm.serial()).toMatch(/OUTPOST-FIRST-BOOT data=\d+MiB machine-id=[0-9a-f]{32}/);
     await until('slot A committed', () => /OUTPOST-OS-COMMIT slot=A good/.test(vm.serial()) || undefined, 300_000);
+    // The commit gave back the try this boot used, in the file U-Boot reads next time.
+    await until('the guest agent', () => agent.answers(), 120_000);
+    expect((await inGuest('fw_printenv BOOT_ORDER BOOT_A_LEFT')).trim().split('\n')).toEqual(['BOOT_ORDER=A B', 'BOOT_A_LEFT=3']);
   }, BOOT_MS + 10 * 60_000);
 
   it('installs a signed OS update into slot B, boots it and commits it once healthy', async () => {
