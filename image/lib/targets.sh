@@ -30,12 +30,12 @@ select_target() {
     generic-arm64)
       # U-Boot is the machine's firmware (QEMU's `virt` board takes it as -bios); the disk carries boot.scr.
       ARCH=arm64 QEMU_ARCH=aarch64 KERNEL_PACKAGE=linux-image-arm64 BOOT_CHAIN=uboot-qemu PARTITION_TABLE=dos
-      TARGET_PACKAGES=rauc,libubootenv-tool,qemu-guest-agent
+      TARGET_PACKAGES=rauc,rauc-service,libubootenv-tool,qemu-guest-agent
       INITRAMFS_MODULES="$ARM64_ROOT_MODULES" ;;
     rpi-arm64)
       # The Pi's ROM reads only MBR disks; its firmware (non-free-firmware) starts U-Boot, U-Boot runs boot.scr.
       ARCH=arm64 QEMU_ARCH=aarch64 KERNEL_PACKAGE=linux-image-arm64 BOOT_CHAIN=uboot-rpi PARTITION_TABLE=dos
-      TARGET_PACKAGES=rauc,libubootenv-tool,raspi-firmware,u-boot-rpi COMPONENTS=non-free-firmware
+      TARGET_PACKAGES=rauc,rauc-service,libubootenv-tool,raspi-firmware,u-boot-rpi COMPONENTS=non-free-firmware
       INITRAMFS_MODULES="$ARM64_ROOT_MODULES" ;;
     *) return 1 ;;
   esac
