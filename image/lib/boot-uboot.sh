@@ -15,9 +15,9 @@ uboot_boot_files() {
   sed "s|@CONSOLE@|$console|" "$here/uboot/boot.cmd" > "$boot/boot.cmd"
   mkimage -q -A arm64 -O linux -T script -C none -n outpost -d "$boot/boot.cmd" "$boot/boot.scr"
   rm "$boot/boot.cmd"
-  printf 'BOOT_ORDER=A B\nBOOT_A_LEFT=3\nBOOT_B_LEFT=3\nMACHINE_ID=none\n' > "$boot/uboot.env.txt"
-  mkenvimage -s 0x4000 -o "$boot/uboot.env" "$boot/uboot.env.txt"
-  rm "$boot/uboot.env.txt"
+  printf 'BOOT_ORDER=A B\nBOOT_A_LEFT=3\nBOOT_B_LEFT=3\nMACHINE_ID=none\n' > "$boot/outpost.env.txt"
+  mkenvimage -s 0x4000 -o "$boot/outpost.env" "$boot/outpost.env.txt"
+  rm "$boot/outpost.env.txt"
 
   if [ "$chain" = uboot-rpi ]; then
     # The GPU firmware (bootcode.bin for the Pi 3, start4/fixup4 for the Pi 4), the board device trees,

@@ -57,7 +57,7 @@ boot_image() {
   local tree="$1" file="$2"
   rm -f "$file"
   clamp_mtimes "$tree"
-  mkfs.fat -F 32 -n BOOT -i "$DISK_ID" --invariant -C "$file" $((BOOT_MB * 1024)) >/dev/null
+  mkfs.fat -F 32 -n BOOT --invariant -C "$file" $((BOOT_MB * 1024)) >/dev/null
   # -m keeps the (clamped) file times instead of stamping the time of the copy.
   mcopy -s -m -i "$file" "$tree"/* ::/
 }

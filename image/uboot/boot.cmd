@@ -2,16 +2,17 @@
 # to last, BOOT_A_LEFT/BOOT_B_LEFT the tries each has left. Each try costs one before Linux starts; RAUC puts
 # it back to 3 when the booted system marks itself good (`rauc status mark-good`, after the app answered its
 # health check). A slot that used up its tries is skipped, so a bad update falls back by itself.
-# The state is a checksummed environment in uboot.env on the boot partition: this script reads and writes it
-# with `env import/export -c` and `fatwrite`, Linux with fw_printenv/fw_setenv (/etc/fw_env.config), so the
-# same script works with U-Boot builds that keep their own environment elsewhere (QEMU's flash, none at all).
+# The state is a checksummed environment in outpost.env on the boot partition: this script reads and writes it
+# with `env import/export -c` and `fatwrite`, Linux with fw_printenv/fw_setenv (/etc/fw_env.config). It is not
+# U-Boot's own environment: Debian's Pi U-Boot loads uboot.env from this partition as its whole environment,
+# and a file with only these variables would leave it without a bootcmd (QEMU's build keeps its own in flash).
 # @CONSOLE@ is replaced per target by image/build.
 
 setenv BOOT_ORDER "A B"
 setenv BOOT_A_LEFT 3
 setenv BOOT_B_LEFT 3
 setenv MACHINE_ID none
-if load ${devtype} ${devnum}:1 ${kernel_addr_r} uboot.env; then
+if load ${devtype} ${devnum}:1 ${kernel_addr_r} outpost.env; then
   env import -c ${kernel_addr_r} 0x4000
 fi
 
@@ -45,7 +46,7 @@ fi
 echo "outpost: booting slot ${slot} (order ${BOOT_ORDER}, tries left A=${BOOT_A_LEFT} B=${BOOT_B_LEFT})"
 
 env export -c -s 0x4000 ${kernel_addr_r} BOOT_ORDER BOOT_A_LEFT BOOT_B_LEFT MACHINE_ID
-fatwrite ${devtype} ${devnum}:1 ${kernel_addr_r} uboot.env 0x4000
+fatwrite ${devtype} ${devnum}:1 ${kernel_addr_r} outpost.env 0x4000
 
 # The first-boot unit stores the machine id here: the root is read-only, so /etc/machine-id cannot keep it.
 setenv machine_id_arg
