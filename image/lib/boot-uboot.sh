@@ -9,8 +9,9 @@ uboot_boot_files() {
   mkdir -p "$boot"
   case "$chain" in
     uboot-qemu) console='console=ttyAMA0,115200' ;;
-    # Serial on the header, then HDMI, which becomes /dev/console for anyone with a screen.
-    uboot-rpi) console='console=ttyS1,115200 console=tty1' ;;
+    # HDMI, then serial on the header: the last is /dev/console, where systemd and the image's boot and
+    # commit reports write, and a headless box is diagnosed over its UART; a screen still shows the kernel.
+    uboot-rpi) console='console=tty1 console=ttyS1,115200' ;;
   esac
   sed "s|@CONSOLE@|$console|" "$here/uboot/boot.cmd" > "$boot/boot.cmd"
   mkimage -q -A arm64 -O linux -T script -C none -n outpost -d "$boot/boot.cmd" "$boot/boot.scr"

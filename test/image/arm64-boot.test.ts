@@ -68,7 +68,7 @@ describe.skipIf(!enabled)('generic-arm64 image under QEMU, with RAUC A/B OS upda
     const socket = join(work, 'qga.sock');
     agent = new GuestAgent(socket);
     vm = await bootImage({
-      arch: 'arm64', image, overlay: join(work, 'disk.qcow2'), diskMiB: DISK_MIB, extraDrives: [bundles],
+      board: { kind: 'arm64' }, image, overlay: join(work, 'disk.qcow2'), diskMiB: DISK_MIB, extraDrives: [bundles],
       guestAgentSocket: socket, serialLog: join(logDir, `serial-${basename(image, '.img')}.log`),
     });
     console.info(`serial console log: ${vm.serialLog}`);

@@ -44,7 +44,7 @@ describe.skipIf(!enabled)('generic-amd64 image under QEMU', () => {
     }
     const bootStarted = Date.now();
     vm = await bootImage({
-      arch: 'amd64', image, overlay: join(work, 'disk.qcow2'), diskMiB: DISK_MIB, serialLog: join(logDir, 'serial-generic-amd64.log'),
+      board: { kind: 'amd64' }, image, overlay: join(work, 'disk.qcow2'), diskMiB: DISK_MIB, serialLog: join(logDir, 'serial-generic-amd64.log'),
     });
     console.info(`serial console log: ${vm.serialLog}`);
     await until('/api/health to answer 200', () => healthy(vm.httpPort), BOOT_TIMEOUT_MS);
