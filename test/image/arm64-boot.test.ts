@@ -1,11 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../support/until.js';
 import { GuestAgent } from './guest-agent.js';
+import { clearImageWork, imageUnderTest, imageWork, REPO } from './image-under-test.js';
 import { fatDisk, unbootableRootfs } from './os-payload.js';
 import { bootImage, healthy, UBOOT_QEMU_ARM64, type BootedVm } from './qemu-vm.js';
 
@@ -20,7 +19,6 @@ import { bootImage, healthy, UBOOT_QEMU_ARM64, type BootedVm } from './qemu-vm.j
 const enabled = process.env.OUTPOST_IMAGE_ARM64_TEST === '1';
 if (!enabled) console.info('test/image arm64 skipped: set OUTPOST_IMAGE_ARM64_TEST=1 to build and boot the arm64 image with RAUC updates');
 
-const repo = fileURLToPath(new URL('../../', import.meta.url));
 const BOOT_MS = 15 * 60_000;
 const DISK_MIB = 6144;
 
@@ -45,21 +43,13 @@ describe.skipIf(!enabled)('generic-arm64 image under QEMU, with RAUC A/B OS upda
   };
 
   beforeAll(async () => {
-    work = mkdtempSync(join(tmpdir(), 'outpost-image-arm64-'));
-    const logDir = process.env.OUTPOST_IMAGE_LOG_DIR ?? work;
-    mkdirSync(logDir, { recursive: true });
-    let image = process.env.OUTPOST_IMAGE;
-    if (!image) {
-      await timed('image build (generic-arm64)', async () =>
-        execFileSync(join(repo, 'image/build'), ['--target', 'generic-arm64', '--out', join(work, 'out')], { stdio: 'inherit' }));
-      const built = readdirSync(join(work, 'out')).find((name) => name.endsWith('-generic-arm64.img'));
-      if (!built) throw new Error('image/build made no .img');
-      image = join(work, 'out', built);
-    }
+    let logDir: string;
+    ({ work, logDir } = imageWork('generic-arm64'));
+    const image = imageUnderTest('generic-arm64', work);
     const out = dirname(image);
     const rootfs = join(out, 'rootfs-generic-arm64.ext4');
     const bundle = (payload: string, version: string, name: string) => {
-      execFileSync(join(repo, 'image/build-rauc-bundle'), [
+      execFileSync(join(REPO, 'image/build-rauc-bundle'), [
         '--target', 'generic-arm64', '--rootfs', payload, '--version', version, '--keys', join(out, 'rauc-keys'), '--out', join(work, name),
       ], { stdio: 'inherit' });
       return join(work, name);
@@ -76,8 +66,7 @@ describe.skipIf(!enabled)('generic-arm64 image under QEMU, with RAUC A/B OS upda
 
   afterAll(async () => {
     await vm?.stop();
-    // Images, bundles and the guest's writes go; the serial log stays for diagnosis.
-    if (work) for (const name of readdirSync(work)) if (!name.endsWith('.log')) rmSync(join(work, name), { recursive: true, force: true });
+    clearImageWork(work);
   });
 
   it('boots slot A through U-Boot and answers /api/health, with the first-boot work done', async () => {

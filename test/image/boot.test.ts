@@ -1,10 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../support/until.js';
+import { clearImageWork, imageUnderTest, imageWork } from './image-under-test.js';
 import { bootImage, healthy, OVMF, type BootedVm } from './qemu-vm.js';
 
 /**
@@ -16,7 +14,6 @@ import { bootImage, healthy, OVMF, type BootedVm } from './qemu-vm.js';
 const enabled = process.env.OUTPOST_IMAGE_TEST === '1';
 if (!enabled) console.info('test/image skipped: set OUTPOST_IMAGE_TEST=1 (or run `npm run test:image`) to build and boot the OS image');
 
-const repo = fileURLToPath(new URL('../../', import.meta.url));
 // Generous: under TCG on a busy 2-core host a boot has taken over 5 minutes.
 const BOOT_TIMEOUT_MS = 12 * 60_000;
 /** The virtual disk is bigger than the image, as a card is: first boot grows the data partition into the rest. */
@@ -30,18 +27,9 @@ describe.skipIf(!enabled)('generic-amd64 image under QEMU', () => {
   let firstBoot: string;
 
   beforeAll(async () => {
-    work = mkdtempSync(join(tmpdir(), 'outpost-image-'));
-    const logDir = process.env.OUTPOST_IMAGE_LOG_DIR ?? work;
-    mkdirSync(logDir, { recursive: true });
-    let image = process.env.OUTPOST_IMAGE;
-    if (!image) {
-      const started = Date.now();
-      execFileSync(join(repo, 'image/build'), ['--target', 'generic-amd64', '--out', join(work, 'out')], { stdio: 'inherit' });
-      console.info(`image build: ${((Date.now() - started) / 1000).toFixed(0)} s`);
-      const built = readdirSync(join(work, 'out')).find((name) => name.endsWith('-generic-amd64.img'));
-      if (!built) throw new Error('image/build made no .img');
-      image = join(work, 'out', built);
-    }
+    let logDir: string;
+    ({ work, logDir } = imageWork('generic-amd64'));
+    const image = imageUnderTest('generic-amd64', work);
     const bootStarted = Date.now();
     vm = await bootImage({
       board: { kind: 'amd64' }, image, overlay: join(work, 'disk.qcow2'), diskMiB: DISK_MIB, serialLog: join(logDir, 'serial-generic-amd64.log'),
@@ -57,11 +45,7 @@ describe.skipIf(!enabled)('generic-amd64 image under QEMU', () => {
 
   afterAll(async () => {
     await vm?.stop();
-    // The image (about 1 GiB on disk) and the guest's writes go; the serial log stays for diagnosis.
-    if (work) {
-      rmSync(join(work, 'out'), { recursive: true, force: true });
-      rmSync(join(work, 'disk.qcow2'), { force: true });
-    }
+    clearImageWork(work);
   });
 
   it('answers /api/health with 200 on the forwarded port', async () => {

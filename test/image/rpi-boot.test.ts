@@ -1,10 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../support/until.js';
+import { clearImageWork, imageUnderTest, imageWork } from './image-under-test.js';
 import { bootImage, type BootedVm } from './qemu-vm.js';
 
 /**
@@ -19,7 +17,6 @@ import { bootImage, type BootedVm } from './qemu-vm.js';
 const enabled = process.env.OUTPOST_IMAGE_RPI_TEST === '1';
 if (!enabled) console.info('test/image rpi skipped: set OUTPOST_IMAGE_RPI_TEST=1 to build the Raspberry Pi image and boot it as a Pi 3 B');
 
-const repo = fileURLToPath(new URL('../../', import.meta.url));
 const BOOT_MS = 30 * 60_000;
 /** QEMU wants a power-of-two SD card; bigger than the image, so first boot grows the data partition. */
 const CARD_MIB = 4096;
@@ -29,16 +26,9 @@ describe.skipIf(!enabled)('rpi-arm64 image on an emulated Raspberry Pi 3 B', () 
   let vm: BootedVm;
 
   beforeAll(async () => {
-    work = mkdtempSync(join(tmpdir(), 'outpost-image-rpi-'));
-    const logDir = process.env.OUTPOST_IMAGE_LOG_DIR ?? work;
-    mkdirSync(logDir, { recursive: true });
-    let image = process.env.OUTPOST_IMAGE;
-    if (!image) {
-      execFileSync(join(repo, 'image/build'), ['--target', 'rpi-arm64', '--out', join(work, 'out')], { stdio: 'inherit' });
-      const built = readdirSync(join(work, 'out')).find((name) => name.endsWith('-rpi-arm64.img'));
-      if (!built) throw new Error('image/build made no .img');
-      image = join(work, 'out', built);
-    }
+    let logDir: string;
+    ({ work, logDir } = imageWork('rpi-arm64'));
+    const image = imageUnderTest('rpi-arm64', work);
     // The boot partition starts at 1 MiB (image/lib/disk.sh); mtools reads it in place.
     const fromBoot = (name: string) => {
       execFileSync('mcopy', ['-o', '-i', `${image}@@1M`, `::/${name}`, join(work, name)]);
@@ -53,7 +43,7 @@ describe.skipIf(!enabled)('rpi-arm64 image on an emulated Raspberry Pi 3 B', () 
 
   afterAll(async () => {
     await vm?.stop();
-    if (work) for (const name of readdirSync(work)) if (!name.endsWith('.log')) rmSync(join(work, name), { recursive: true, force: true });
+    clearImageWork(work);
   });
 
   it('boots slot A through the Pi U-Boot and boot.scr, and mounts its root from the SD card', async () => {
